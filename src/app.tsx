@@ -1,0 +1,72 @@
+// The web application: middleware in order, every module's routes, and the single place
+// where errors become responses.
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { accountRoutes, loadViewer } from './modules/accounts/index.ts';
+import { healthRoutes, homeRoutes } from './modules/home/routes.tsx';
+import { mailboxRoutes } from './modules/mail/index.ts';
+import type { Deps } from './deps.ts';
+import { isHttps } from './platform/config.ts';
+import { AppError, TooManyRequests } from './platform/errors.ts';
+import type { AppEnv } from './platform/http/context.ts';
+import { csrfProtection } from './platform/http/csrf.ts';
+import { flashMessages } from './platform/http/flash.ts';
+import { requestContext, securityHeaders } from './platform/http/security.ts';
+import { ErrorPage } from './ui/error-page.tsx';
+import { renderPage } from './ui/render.tsx';
+import { mountStaticFiles } from './ui/static-files.ts';
+
+const FORM_BODY_LIMIT = 1024 * 1024;
+
+export function createApp(deps: Deps) {
+  const { config } = deps;
+  const https = isHttps(config);
+  const devMode = config.env === 'development';
+  const app = new Hono<AppEnv>();
+
+  app.use(requestContext({ log: deps.log, trustProxy: config.trustProxy }));
+  app.use(securityHeaders({ https }));
+  // Registered before the session and CSRF middleware, so they answer without touching either.
+  app.route('/', healthRoutes(deps));
+  mountStaticFiles(app);
+
+  app.use(bodyLimit({ maxSize: FORM_BODY_LIMIT, onError: (c) => c.text('That request is too large (the limit is 1 MB).', 413) }));
+  app.use(csrfProtection({ secret: config.appSecret, https }));
+  app.use(flashMessages({ secret: config.appSecret }));
+  app.use(loadViewer(deps));
+
+  app.route('/', homeRoutes(deps));
+  app.route('/', accountRoutes(deps));
+  if (devMode) app.route('/', mailboxRoutes(deps));
+
+  app.notFound((c) => errorResponse(c as Context<AppEnv>, 404, 'We could not find that page. It may have moved, or the address may be mistyped.', devMode));
+  app.onError((err, c) => {
+    const ctx = c as Context<AppEnv>;
+    if (err instanceof TooManyRequests) ctx.header('Retry-After', String(err.retryAfterSeconds));
+    if (err instanceof AppError) return errorResponse(ctx, err.status, err.message, devMode);
+    if (isDatabaseUnavailable(err)) {
+      ctx.get('log')?.warn({ err }, 'database unavailable');
+      return errorResponse(ctx, 503, 'We cannot reach our database right now. Please try again in a minute.', devMode);
+    }
+    (ctx.get('log') ?? deps.log).error({ err }, 'unhandled error');
+    return errorResponse(ctx, 500, 'Sorry — something broke on our side. It has been logged and we will look into it.', devMode);
+  });
+  return app;
+}
+
+function errorResponse(c: Context<AppEnv>, status: number, message: string, devMode: boolean) {
+  if (c.req.header('hx-request')) return c.html(`<p class="form-errors" role="alert">${escapeHtml(message)}</p>`, status as 400);
+  if (c.req.path.startsWith('/api/')) return c.json({ error: message }, status as 400);
+  return renderPage(c, { title: 'Error', status: status as 400, devMode }, <ErrorPage status={status} message={message} requestId={c.get('requestId')} />);
+}
+
+function escapeHtml(s: string) {
+  return s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+}
+
+/** Connection-level failures (refused, reset, terminated by a restart, pool timeout) → 503, not 500. */
+function isDatabaseUnavailable(err: unknown): boolean {
+  const e = err as { code?: string; message?: string };
+  return ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08006', '08001', '08003'].includes(e?.code ?? '')
+    || /Connection terminated|timeout exceeded when trying to connect/i.test(e?.message ?? '');
+}

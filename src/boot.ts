@@ -1,0 +1,34 @@
+// Shared start-up for every entry point (web, worker, CLI): the database (embedded or
+// external), migrations, and the dependency bundle. Returns a close() that undoes it all.
+import type { Deps, Database } from './deps.ts';
+import { systemClock } from './deps.ts';
+import type { Config } from './platform/config.ts';
+import { createKysely, createPool } from './platform/db.ts';
+import { startEmbeddedPostgres } from './platform/embedded-postgres.ts';
+import type { Logger } from './platform/log.ts';
+import { migrate } from './platform/migrate.ts';
+
+export async function openDeps(config: Config, log: Logger, opts: { poolSize?: number } = {}) {
+  const embedded = config.databaseUrl
+    ? null
+    : await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPgPort, log });
+  const url = config.databaseUrl ?? embedded!.url;
+  const pool = createPool(url, opts.poolSize ?? 20);
+  try {
+    await migrate(pool, log);
+  } catch (err) {
+    await pool.end();
+    await embedded?.stop();
+    throw err;
+  }
+  const deps: Deps = { config, pool, db: createKysely<Database>(pool), log, clock: systemClock };
+  return {
+    deps,
+    /** Whether this process owns the embedded database (and so must stop it last). */
+    ownsDatabase: embedded?.owned ?? false,
+    async close() {
+      await deps.db.destroy(); // ends the pool too
+      await embedded?.stop();
+    },
+  };
+}

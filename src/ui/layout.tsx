@@ -1,0 +1,81 @@
+// The page shell: header navigation (different when signed in), flash message, main, footer.
+import type { Child } from 'hono/jsx';
+import type { Flash, Viewer } from '../platform/http/context.ts';
+
+export interface LayoutProps {
+  title: string;
+  viewer: Viewer | null;
+  csrfToken: string;
+  flash: Flash | null;
+  devMode: boolean;
+  children?: Child;
+}
+
+export function Layout(p: LayoutProps) {
+  const fullTitle = p.title ? `${p.title} · Makenot.work` : 'Makenot.work';
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{fullTitle}</title>
+        {/* htmx must not inject inline <style> (our CSP forbids it); indicator CSS is in app.css */}
+        <meta name="htmx-config" content='{"includeIndicatorStyles":false,"allowEval":false,"allowScriptTags":false}' />
+        <link rel="stylesheet" href="/static/app.css" />
+        <script src="/static/htmx.min.js" defer></script>
+      </head>
+      <body hx-headers={JSON.stringify({ 'X-CSRF-Token': p.csrfToken })}>
+        <a class="skip-link" href="#main">Skip to content</a>
+        <header class="site-header">
+          <nav class="nav" aria-label="Main">
+            <a class="brand" href="/">Makenot.work</a>
+            <ul class="nav-links">
+              {p.viewer ? <SignedInLinks viewer={p.viewer} csrfToken={p.csrfToken} devMode={p.devMode} /> : <VisitorLinks devMode={p.devMode} />}
+            </ul>
+          </nav>
+        </header>
+        {p.viewer && !p.viewer.emailVerified ? (
+          <div class="banner" role="status">
+            Please confirm your email address — we sent a link to <strong>{p.viewer.email}</strong>.{' '}
+            <form method="post" action="/account/verify/resend" class="inline-form">
+              <input type="hidden" name="_csrf" value={p.csrfToken} />
+              <button type="submit" class="link-button">Send it again</button>
+            </form>
+          </div>
+        ) : null}
+        {p.flash ? (
+          <div class={`flash flash-${p.flash.kind}`} role={p.flash.kind === 'error' ? 'alert' : 'status'}>{p.flash.message}</div>
+        ) : null}
+        <main id="main" tabindex={-1}>{p.children}</main>
+        <footer class="site-footer">
+          <p>Makenot.work — creators keep 100%. A flat fee, never a cut.</p>
+        </footer>
+      </body>
+    </html>
+  );
+}
+
+function VisitorLinks(p: { devMode: boolean }) {
+  return (
+    <>
+      {p.devMode ? <li><a href="/dev/mailbox">Mailbox</a></li> : null}
+      <li><a href="/login">Log in</a></li>
+      <li><a class="button button-small" href="/signup">Sign up</a></li>
+    </>
+  );
+}
+
+function SignedInLinks(p: { viewer: Viewer; csrfToken: string; devMode: boolean }) {
+  return (
+    <>
+      {p.devMode ? <li><a href="/dev/mailbox">Mailbox</a></li> : null}
+      <li><a href="/account">{p.viewer.displayName}</a></li>
+      <li>
+        <form method="post" action="/logout" class="inline-form">
+          <input type="hidden" name="_csrf" value={p.csrfToken} />
+          <button type="submit" class="link-button">Log out</button>
+        </form>
+      </li>
+    </>
+  );
+}

@@ -1,0 +1,25 @@
+// Worker composition root: the same dependencies, no web server. `npm run worker` — for
+// running workers on their own machines (set RUN_WORKER=false on the web processes).
+import { openDeps } from './boot.ts';
+import { CRONTAB, taskList } from './jobs.ts';
+import { loadConfigOrExit } from './platform/config.ts';
+import { createLogger } from './platform/log.ts';
+import { startWorker } from './platform/queue.ts';
+
+const config = loadConfigOrExit();
+const log = createLogger(config.logLevel);
+const { deps, close } = await openDeps(config, log, { poolSize: config.workerConcurrency + 4 });
+const runner = await startWorker({ pool: deps.pool, tasks: taskList(deps), crontab: CRONTAB, concurrency: config.workerConcurrency, log });
+log.info({ concurrency: config.workerConcurrency }, 'worker running');
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  log.info({ signal }, 'worker stopping: letting running jobs finish');
+  await runner.stop();
+  await close();
+  process.exit(0);
+}
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
