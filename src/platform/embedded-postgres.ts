@@ -52,16 +52,33 @@ function ensureTraversable(dir: string, log: Logger) {
   }
 }
 
-function readRunningPort(pgdata: string): number | null {
+interface Running { pid: number; port: number }
+
+function readRunning(pgdata: string): Running | null {
   // postmaster.pid: line 1 pid, line 4 port. A stale file (crashed server) has a dead pid.
   try {
     const lines = fs.readFileSync(path.join(pgdata, 'postmaster.pid'), 'utf8').split('\n');
     const pid = Number(lines[0]);
     process.kill(pid, 0);
-    return Number(lines[3]);
+    return { pid, port: Number(lines[3]) };
   } catch {
     return null;
   }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Which of our processes owns the server; a server whose owner died is adopted by the next one. */
+function ownerAlive(ownerFile: string): boolean {
+  const pid = Number(fs.existsSync(ownerFile) ? fs.readFileSync(ownerFile, 'utf8') : NaN);
+  return Number.isInteger(pid) && pid !== process.pid && isAlive(pid);
 }
 
 export async function startEmbeddedPostgres(opts: {
@@ -84,10 +101,17 @@ export async function startEmbeddedPostgres(opts: {
   const password = fs.readFileSync(passwordFile, 'utf8').trim();
   const urlFor = (port: number) => `postgres://postgres:${password}@127.0.0.1:${port}/postgres`;
 
-  const running = readRunningPort(pgdata);
+  const ownerFile = path.join(root, 'owner.pid');
+  const running = readRunning(pgdata);
+  if (running && ownerAlive(ownerFile)) {
+    log.info({ port: running.port }, 'embedded PostgreSQL is owned by another running process; connecting to it');
+    return { url: urlFor(running.port), owned: false, stop: async () => {} };
+  }
   if (running) {
-    log.info({ port: running }, 'embedded PostgreSQL already running; connecting to it');
-    return { url: urlFor(running), owned: false, stop: async () => {} };
+    // Its owner crashed without stopping it: adopt it, and stop it when we stop.
+    log.info({ port: running.port }, 'adopting embedded PostgreSQL left running by a previous process');
+    fs.writeFileSync(ownerFile, String(process.pid));
+    return { url: urlFor(running.port), owned: true, stop: () => stopPid(running.pid, ownerFile) };
   }
 
   const bin = await binaries();
@@ -114,8 +138,9 @@ export async function startEmbeddedPostgres(opts: {
     detached: true,
   });
   await waitUntilReady(child, log);
+  fs.writeFileSync(ownerFile, String(process.pid));
   log.info({ port: opts.port }, 'embedded PostgreSQL started');
-  return { url: urlFor(opts.port), owned: true, stop: () => stopServer(child) };
+  return { url: urlFor(opts.port), owned: true, stop: () => stopServer(child).then(() => fs.rmSync(ownerFile, { force: true })) };
 }
 
 function run(cmd: string, args: string[], opts: object): Promise<void> {
@@ -157,4 +182,12 @@ function stopServer(child: ChildProcess): Promise<void> {
     // SIGINT = "fast" shutdown: roll back open transactions, checkpoint, exit cleanly.
     child.kill('SIGINT');
   });
+}
+
+async function stopPid(pid: number, ownerFile: string): Promise<void> {
+  try {
+    process.kill(pid, 'SIGINT');
+  } catch { /* already gone */ }
+  for (let i = 0; i < 300 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+  fs.rmSync(ownerFile, { force: true });
 }

@@ -44,7 +44,7 @@ export function checkEmail(raw: unknown): Checked {
   const local = email.slice(0, at);
   const domain = email.slice(at + 1);
   // Deliberately simple: the verification mail is the real test of an address.
-  if (at < 1 || local.length > 64 || /\s/.test(email) || !/^[^@\s]+\.[^@\s.]{2,}$/.test(domain) || domain.includes('..')) {
+  if (at < 1 || local.includes('@') || local.length > 64 || /\s/.test(email) || !/^[^@\s]+\.[^@\s.]{2,}$/.test(domain) || domain.includes('..')) {
     return { ok: false, error: 'Please enter a valid email address, like name@example.com.' };
   }
   return { ok: true, value: email };

@@ -1,0 +1,33 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ConfigError, parseConfig } from './config.ts';
+
+test('defaults give a working development setup', () => {
+  const c = parseConfig({}, '/srv/app');
+  assert.equal(c.env, 'development');
+  assert.equal(c.port, 3000);
+  assert.equal(c.dataDir, '/srv/app/data');
+  assert.equal(c.databaseUrl, null);
+  assert.equal(c.baseUrl, 'http://localhost:3000');
+  assert.equal(c.seedDemo, true);
+});
+
+test('every bad key is named in one error', () => {
+  try {
+    parseConfig({ PORT: 'eighty', WORKER_CONCURRENCY: '-1', DATABASE_URL: 'mysql://x', APP_ENV: 'staging', RUN_WORKER: 'maybe' });
+    assert.fail('expected a ConfigError');
+  } catch (err) {
+    assert.ok(err instanceof ConfigError);
+    for (const key of ['PORT', 'WORKER_CONCURRENCY', 'DATABASE_URL', 'APP_ENV', 'RUN_WORKER']) {
+      assert.ok(err.problems.some((p) => p.startsWith(key)), `missing problem for ${key}: ${err.message}`);
+    }
+  }
+});
+
+test('production refuses the development secret and a missing SMTP server', () => {
+  assert.throws(() => parseConfig({ APP_ENV: 'production' }), (err: ConfigError) =>
+    err.problems.some((p) => p.startsWith('APP_SECRET')) && err.problems.some((p) => p.startsWith('SMTP_URL')));
+  const ok = parseConfig({ APP_ENV: 'production', APP_SECRET: 'x'.repeat(40), SMTP_URL: 'smtp://mail:25', BASE_URL: 'https://makenot.work/' });
+  assert.equal(ok.baseUrl, 'https://makenot.work');
+  assert.equal(ok.seedDemo, false);
+});
