@@ -1,5 +1,6 @@
 // The only place that reads process.env. Every key is parsed and validated once at boot;
 // all problems are reported together so a bad deployment is fixed in one round trip.
+import fs from 'node:fs';
 import path from 'node:path';
 
 export type AppEnv = 'development' | 'test' | 'production';
@@ -115,6 +116,8 @@ export function parseConfig(env: Env, cwd = process.cwd()): Config {
 }
 
 export function loadConfig(): Config {
+  // A .env file in the working directory fills in anything not already in the environment.
+  if (fs.existsSync('.env')) process.loadEnvFile('.env');
   return parseConfig(process.env);
 }
 

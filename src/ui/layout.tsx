@@ -21,6 +21,7 @@ export function Layout(p: LayoutProps) {
         <title>{fullTitle}</title>
         {/* htmx must not inject inline <style> (our CSP forbids it); indicator CSS is in app.css */}
         <meta name="htmx-config" content='{"includeIndicatorStyles":false,"allowEval":false,"allowScriptTags":false}' />
+        <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
         <link rel="stylesheet" href="/static/app.css" />
         <script src="/static/htmx.min.js" defer></script>
       </head>

@@ -11,6 +11,7 @@ const here = (name: string) => fileURLToPath(new URL(`./static/${name}`, import.
 
 const FILES: Record<string, { path: string; type: string }> = {
   'app.css': { path: here('app.css'), type: 'text/css; charset=utf-8' },
+  'favicon.svg': { path: here('favicon.svg'), type: 'image/svg+xml' },
   'htmx.min.js': { path: require.resolve('htmx.org/dist/htmx.min.js'), type: 'text/javascript; charset=utf-8' },
 };
 

@@ -35,7 +35,7 @@ export function AccountPage(p: { viewer: Viewer; sessions: SessionRow[]; csrfTok
         </tbody>
       </table>
       {others > 0 ? (
-        <form method="post" action="/account/sessions/revoke-others">
+        <form method="post" action="/account/sessions/revoke-others" class="account-actions">
           <CsrfField token={p.csrfToken} />
           <button type="submit" class="button button-secondary">Log out everywhere else ({others})</button>
         </form>
