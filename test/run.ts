@@ -6,6 +6,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { createPool } from '../src/platform/db.ts';
 import { startEmbeddedPostgres } from '../src/platform/embedded-postgres.ts';
 import { createLogger } from '../src/platform/log.ts';
 import { migrate } from '../src/platform/migrate.ts';
@@ -37,6 +38,7 @@ const files = [...findTests('src'), ...findTests('test')].sort()
   .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)));
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'makenot-test-'));
+fs.chmodSync(dataDir, 0o755); // as root, the postgres user must be able to reach it
 const server = await startEmbeddedPostgres({ dataDir, port: await freePort(), log });
 let code = 1;
 try {
@@ -45,7 +47,7 @@ try {
   await admin.query(`CREATE DATABASE ${TEMPLATE}`);
   await admin.end();
   const templateUrl = server.url.replace(/\/postgres$/, `/${TEMPLATE}`);
-  const pool = new pg.Pool({ connectionString: templateUrl, max: 1 });
+  const pool = createPool(templateUrl, 1);
   await migrate(pool, log);
   await pool.end();
 
