@@ -3,6 +3,8 @@
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { accountRoutes, loadViewer } from './modules/accounts/index.ts';
+import { dashboardRoutes, discoveryRoutes, publicRoutes } from './modules/catalog/index.ts';
+import { creatorRoutes } from './modules/creators/index.ts';
 import { healthRoutes, homeRoutes } from './modules/home/routes.tsx';
 import { mailboxRoutes } from './modules/mail/index.ts';
 import type { Deps } from './deps.ts';
@@ -37,6 +39,10 @@ export function createApp(deps: Deps) {
 
   app.route('/', homeRoutes(deps));
   app.route('/', accountRoutes(deps));
+  app.route('/', creatorRoutes(deps));
+  app.route('/', dashboardRoutes(deps));
+  app.route('/', discoveryRoutes(deps));
+  app.route('/', publicRoutes(deps));
   if (devMode) app.route('/', mailboxRoutes(deps));
 
   app.notFound((c) => errorResponse(c as Context<AppEnv>, 404, 'We could not find that page. It may have moved, or the address may be mistyped.', devMode));

@@ -6,9 +6,11 @@ import type { Config } from './platform/config.ts';
 import type { Logger } from './platform/log.ts';
 import type { AccountsTables } from './modules/accounts/tables.ts';
 import type { MailTables } from './modules/mail/tables.ts';
+import type { CreatorsTables } from './modules/creators/tables.ts';
+import type { CatalogTables } from './modules/catalog/tables.ts';
 
 /** Every module's tables: the database's shape as Kysely sees it. */
-export interface Database extends AccountsTables, MailTables {}
+export interface Database extends AccountsTables, MailTables, CreatorsTables, CatalogTables {}
 
 /** A connection or an open transaction: query functions accept either. */
 export type Executor = Kysely<Database>;

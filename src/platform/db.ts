@@ -5,6 +5,8 @@ import pg from 'pg';
 // Return int8 (bigint) columns and COUNT(*) as JS numbers: every value we store in them
 // (byte sizes, minor units) stays far below 2^53.
 pg.types.setTypeParser(20, (v) => Number(v));
+// DATE columns stay 'YYYY-MM-DD' strings: a calendar date has no time zone to shift it.
+pg.types.setTypeParser(1082, (v) => v);
 
 export function createPool(url: string, max = 10): pg.Pool {
   const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 5000, idleTimeoutMillis: 30_000 });

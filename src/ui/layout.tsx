@@ -30,7 +30,12 @@ export function Layout(p: LayoutProps) {
         <header class="site-header">
           <nav class="nav" aria-label="Main">
             <a class="brand" href="/">Makenot.work</a>
+            <form class="nav-search" method="get" action="/search" role="search">
+              <label for="nav-q" class="visually-hidden">Search</label>
+              <input id="nav-q" type="search" name="q" placeholder="Search music, video, writing…" maxlength={200} />
+            </form>
             <ul class="nav-links">
+              <li><a href="/discover">Discover</a></li>
               {p.viewer ? <SignedInLinks viewer={p.viewer} csrfToken={p.csrfToken} devMode={p.devMode} /> : <VisitorLinks devMode={p.devMode} />}
             </ul>
           </nav>
@@ -70,6 +75,7 @@ function SignedInLinks(p: { viewer: Viewer; csrfToken: string; devMode: boolean 
   return (
     <>
       {p.devMode ? <li><a href="/dev/mailbox">Mailbox</a></li> : null}
+      <li>{p.viewer.isCreator ? <a href="/dashboard">Dashboard</a> : <a href="/creator/start">Become a creator</a>}</li>
       <li><a href="/account">{p.viewer.displayName}</a></li>
       <li>
         <form method="post" action="/logout" class="inline-form">

@@ -59,6 +59,21 @@ export function setAdmin(db: Executor, username: string, isAdmin: boolean) {
     .where('username', '=', username).returning('id').executeTakeFirst();
 }
 
+export function grantCreator(db: Executor, userId: string) {
+  return db.updateTable('users')
+    .set((eb) => ({ is_creator: true, role_version: eb('role_version', '+', 1) }))
+    .where('id', '=', userId).where('is_creator', '=', false).execute();
+}
+
+export function setDisplayName(db: Executor, userId: string, displayName: string) {
+  return db.updateTable('users').set({ display_name: displayName }).where('id', '=', userId).execute();
+}
+
+export function findPublicUser(db: Executor, username: string) {
+  return db.selectFrom('users').select(['id', 'username', 'display_name', 'is_creator'])
+    .where('username', '=', username).executeTakeFirst();
+}
+
 // ---- sessions ----
 
 export function insertSession(db: Executor, s: { tokenHash: Buffer; userId: string; roleVersion: number; userAgent: string; ip: string }) {

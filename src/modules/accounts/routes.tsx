@@ -2,7 +2,6 @@
 import { Hono, type Context } from 'hono';
 import type { Child } from 'hono/jsx';
 import type { Deps } from '../../deps.ts';
-import { isHttps } from '../../platform/config.ts';
 import { TooManyRequests, ValidationError } from '../../platform/errors.ts';
 import type { AppEnv, Flash } from '../../platform/http/context.ts';
 import { setFlash } from '../../platform/http/flash.ts';
@@ -21,8 +20,7 @@ export function accountRoutes(deps: Deps) {
   const app = new Hono<AppEnv>();
   const devMode = deps.config.env === 'development';
   const page = (c: C, title: string, body: Child, status?: 200 | 422 | 429) => renderPage(c, { title, devMode, status }, body);
-  const flash = (c: C, kind: Flash['kind'], message: string) =>
-    setFlash(c, { kind, message }, { secret: deps.config.appSecret, https: isHttps(deps.config) });
+  const flash = (c: C, kind: Flash['kind'], message: string) => setFlash(c, deps.config, kind, message);
   const meta = (c: C) => ({ ip: c.get('clientIp'), userAgent: c.req.header('user-agent') ?? '' });
   const next = (c: C) => safeNextPath(c.req.query('next'), '/account');
 

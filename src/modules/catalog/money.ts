@@ -30,6 +30,9 @@ const ISO_EXPONENT_OVERRIDES: Readonly<Record<string, number>> = {
   BHD: 3, KWD: 3, OMR: 3, JOD: 3, TND: 3, LYD: 3, IQD: 3,
 };
 
+/** The currencies creators can price in, alphabetical (for select boxes). */
+export const SUPPORTED_CURRENCIES: readonly string[] = [...SUPPORTED].sort();
+
 export function isSupportedCurrency(code: string): boolean {
   return typeof code === 'string' && SUPPORTED.has(code);
 }

@@ -1,6 +1,7 @@
 // One-shot messages shown on the page after a redirect ("Welcome back"), carried in a
 // signed cookie so they survive the POST → redirect → GET without server state.
 import type { Context, MiddlewareHandler } from 'hono';
+import { isHttps, type Config } from '../config.ts';
 import { hmac, safeEqual } from '../crypto.ts';
 import type { AppEnv, Flash } from './context.ts';
 import { COOKIE, clearAppCookie, readCookie, setAppCookie } from './cookies.ts';
@@ -22,7 +23,7 @@ export function flashMessages(opts: { secret: string }): MiddlewareHandler<AppEn
   };
 }
 
-export function setFlash(c: Context, flash: Flash, opts: { secret: string; https: boolean }) {
-  const payload = Buffer.from(JSON.stringify(flash)).toString('base64url');
-  setAppCookie(c, COOKIE.flash, `${payload}.${hmac(opts.secret, `flash:${payload}`)}`, { https: opts.https, maxAgeSeconds: 60 });
+export function setFlash(c: Context, config: Config, kind: Flash['kind'], message: string) {
+  const payload = Buffer.from(JSON.stringify({ kind, message } satisfies Flash)).toString('base64url');
+  setAppCookie(c, COOKIE.flash, `${payload}.${hmac(config.appSecret, `flash:${payload}`)}`, { https: isHttps(config), maxAgeSeconds: 60 });
 }

@@ -1,0 +1,121 @@
+// Item use cases: create, edit (one wizard step or the whole form), publish, versions,
+// chapters, and what a given viewer may see.
+import type { Deps } from '../../deps.ts';
+import { Conflict, NotFound, ValidationError } from '../../platform/errors.ts';
+import type { Viewer } from '../../platform/http/context.ts';
+import { readText } from '../../platform/validate.ts';
+import { findCreator } from '../creators/index.ts';
+import { checkTitle, parseItemFields, parseItemType } from './item-input.ts';
+import { isUuid } from './projects-service.ts';
+import * as q from './queries/items.ts';
+import { findOwnedProject } from './queries/projects.ts';
+import type { ItemType, PublishStatus } from './tables.ts';
+import { tagAncestry } from './tags.ts';
+
+export const VERSIONED_TYPES: ItemType[] = ['audio', 'video', 'download'];
+
+export async function createItem(deps: Deps, viewer: Viewer, projectId: string, input: Record<string, unknown>) {
+  const project = isUuid(projectId) ? await findOwnedProject(deps.db, viewer.id, projectId) : undefined;
+  if (!project) throw new NotFound();
+  const type = parseItemType(input.type);
+  const title = checkTitle(input.title);
+  if (!type || !title.ok) {
+    throw new ValidationError({ ...(type ? {} : { type: 'Choose what kind of item this is.' }), ...(title.ok ? {} : { title: title.error }) });
+  }
+  const creator = await findCreator(deps, viewer.id);
+  if (!creator) throw new NotFound();
+  return deps.db.transaction().execute(async (tx) => {
+    const { id } = await q.insertItem(tx, { project_id: project.id, creator_id: viewer.id, type, title: title.value, currency: creator.payout_currency });
+    await q.refreshSearchDocs(tx, { itemIds: [id] });
+    return id;
+  });
+}
+
+/** The item if the viewer owns it; 404 otherwise (never 403: existence must not leak). */
+export async function getOwnedItem(deps: Deps, viewer: Viewer, itemId: string) {
+  const item = isUuid(itemId) ? await q.findItem(deps.db, itemId) : undefined;
+  if (!item || item.creator_id !== viewer.id) throw new NotFound();
+  return item;
+}
+
+export async function updateItem(deps: Deps, viewer: Viewer, itemId: string, input: Record<string, unknown>) {
+  const item = await getOwnedItem(deps, viewer, itemId);
+  const { fields, errors } = parseItemFields(input, item.currency);
+  if (item.status === 'published' && 'ai_use' in fields && !fields.ai_use) errors.ai_use = 'A published item needs its AI-use label.';
+  if (Object.keys(errors).length) throw new ValidationError(errors);
+  const { tags, ...columns } = fields;
+  await deps.db.transaction().execute(async (tx) => {
+    if (Object.keys(columns).length) await q.updateOwnedItem(tx, viewer.id, item.id, columns);
+    if (tags) await q.replaceItemTags(tx, item.id, tags, tagAncestry);
+    await q.refreshSearchDocs(tx, { itemIds: [item.id] });
+  });
+}
+
+/** Bulk publish/unpublish: returns how many changed and which could not be published. */
+export async function setItemsStatus(deps: Deps, viewer: Viewer, ids: string[], status: PublishStatus) {
+  const valid = ids.filter(isUuid);
+  const changed = await q.setItemsStatus(deps.db, viewer.id, valid, status);
+  return { changed: changed.length, skipped: valid.length - changed.length };
+}
+
+export async function publishItem(deps: Deps, viewer: Viewer, itemId: string) {
+  const item = await getOwnedItem(deps, viewer, itemId);
+  if (!item.ai_use) throw new Conflict('Set the AI-use label (handmade, AI-assisted or AI-generated) before publishing.');
+  await q.setItemsStatus(deps.db, viewer.id, [item.id], 'published');
+}
+
+export async function deleteItems(deps: Deps, viewer: Viewer, ids: string[]) {
+  return (await q.deleteItems(deps.db, viewer.id, ids.filter(isUuid))).length;
+}
+
+export const listOwnedItems = (deps: Deps, viewer: Viewer) => q.listOwnedItems(deps.db, viewer.id);
+export const itemTags = (deps: Deps, itemId: string) => q.itemTags(deps.db, itemId);
+export const listVersions = (deps: Deps, itemId: string) => q.listVersions(deps.db, itemId);
+export const listChapters = (deps: Deps, itemId: string) => q.listChapters(deps.db, itemId);
+
+export async function addVersion(deps: Deps, viewer: Viewer, itemId: string, input: Record<string, unknown>) {
+  const item = await getOwnedItem(deps, viewer, itemId);
+  if (!VERSIONED_TYPES.includes(item.type)) throw new Conflict('Only audio, video and downloads have versions.');
+  const label = readText(input.label, { label: 'Version', max: 50, required: true });
+  const changelog = readText(input.changelog, { label: 'Changelog', max: 10_000, multiline: true });
+  const { fields, errors } = parseItemFields({ release_date: input.released_on ?? '' }, item.currency);
+  if (!label.ok) errors.label = label.error;
+  if (!changelog.ok) errors.changelog = changelog.error;
+  if (errors.release_date) errors.released_on = errors.release_date;
+  if (!label.ok || !changelog.ok || errors.released_on) throw new ValidationError(errors);
+  const releasedOn = fields.release_date ?? new Date().toISOString().slice(0, 10);
+  const created = await q.insertVersion(deps.db, { itemId: item.id, label: label.value, releasedOn, changelog: changelog.value });
+  if (!created) throw new ValidationError({ label: `There is already a version “${label.value}”.` });
+}
+
+export async function deleteVersion(deps: Deps, viewer: Viewer, itemId: string, versionId: string) {
+  const item = await getOwnedItem(deps, viewer, itemId);
+  if (isUuid(versionId)) await q.deleteVersion(deps.db, item.id, versionId);
+}
+
+/** Chapters come as lines "m:ss Title" or "h:mm:ss Title". */
+export async function setChapters(deps: Deps, viewer: Viewer, itemId: string, input: Record<string, unknown>) {
+  const item = await getOwnedItem(deps, viewer, itemId);
+  if (item.type !== 'audio') throw new Conflict('Only audio items have chapters.');
+  const text = readText(input.chapters, { label: 'Chapters', max: 20_000, multiline: true });
+  if (!text.ok) throw new ValidationError({ chapters: text.error });
+  const chapters: { title: string; startSeconds: number }[] = [];
+  for (const line of text.value.split(/\r?\n/).map((l) => l.trim()).filter(Boolean)) {
+    const m = /^(?:(\d{1,2}):)?(\d{1,3}):([0-5]\d)\s+(.{1,200})$/.exec(line);
+    if (!m) throw new ValidationError({ chapters: `“${line.slice(0, 60)}” should look like “3:15 Chorus”.` });
+    const start = Number(m[1] ?? 0) * 3600 + Number(m[2]) * 60 + Number(m[3]);
+    if (chapters.some((c) => c.startSeconds === start)) throw new ValidationError({ chapters: `Two chapters start at ${line.split(/\s/)[0]}.` });
+    chapters.push({ title: m[4]!.trim(), startSeconds: start });
+  }
+  if (chapters.length > 200) throw new ValidationError({ chapters: 'At most 200 chapters.' });
+  await deps.db.transaction().execute((tx) => q.replaceChapters(tx, item.id, chapters));
+}
+
+/** What /i/<id> shows: public items to everyone, anything to its owner, 404 to the rest. */
+export async function getItemPage(deps: Deps, itemId: string, viewer: Viewer | null) {
+  const item = isUuid(itemId) ? await q.findItem(deps.db, itemId) : undefined;
+  const isOwner = !!viewer && item?.creator_id === viewer.id;
+  if (!item || (!item.is_public && !isOwner)) throw new NotFound();
+  const [tags, versions, chapters] = await Promise.all([q.itemTags(deps.db, item.id), q.listVersions(deps.db, item.id), q.listChapters(deps.db, item.id)]);
+  return { item, tags, versions, chapters, isOwner };
+}

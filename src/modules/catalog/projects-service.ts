@@ -1,0 +1,72 @@
+// Project use cases. Ownership is checked here, in every function, not in the routes.
+import type { Deps } from '../../deps.ts';
+import { NotFound, ValidationError } from '../../platform/errors.ts';
+import type { Viewer } from '../../platform/http/context.ts';
+import { readText } from '../../platform/validate.ts';
+import { findPublicUser } from '../accounts/index.ts';
+import { DESCRIPTION_MAX } from './item-input.ts';
+import * as items from './queries/items.ts';
+import * as q from './queries/projects.ts';
+import { slugify, uniqueSlug } from './slugs.ts';
+import type { PublishStatus } from './tables.ts';
+
+function parseProject(input: Record<string, unknown>) {
+  const title = readText(input.title, { label: 'Title', max: 200, required: true });
+  const description = readText(input.description, { label: 'Description', max: DESCRIPTION_MAX, multiline: true });
+  if (!title.ok || !description.ok) {
+    throw new ValidationError({ ...(title.ok ? {} : { title: title.error }), ...(description.ok ? {} : { description: description.error }) });
+  }
+  return { title: title.value, description: description.value };
+}
+
+export async function createProject(deps: Deps, viewer: Viewer, input: Record<string, unknown>) {
+  const fields = parseProject(input);
+  const base = slugify(fields.title) || 'project';
+  // Two tries cover a concurrent create taking the same slug between our read and insert.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const slug = uniqueSlug(base, await q.slugsStartingWith(deps.db, viewer.id, base));
+    const created = await q.insertProject(deps.db, { creatorId: viewer.id, slug, ...fields });
+    if (created) return created;
+  }
+  throw new ValidationError({ title: 'Could not find a free web address for this title. Try a different title.' });
+}
+
+export async function getOwnedProject(deps: Deps, viewer: Viewer, projectId: string) {
+  const project = isUuid(projectId) ? await q.findOwnedProject(deps.db, viewer.id, projectId) : undefined;
+  if (!project) throw new NotFound();
+  return project;
+}
+
+export async function updateProject(deps: Deps, viewer: Viewer, projectId: string, input: Record<string, unknown>) {
+  await getOwnedProject(deps, viewer, projectId);
+  const fields = parseProject(input);
+  await deps.db.transaction().execute(async (tx) => {
+    await q.updateProject(tx, viewer.id, projectId, fields);
+    await items.refreshSearchDocs(tx, { projectId });
+  });
+}
+
+export const listOwnedProjects = (deps: Deps, viewer: Viewer) => q.listOwnedProjects(deps.db, viewer.id);
+
+export async function setProjectsStatus(deps: Deps, viewer: Viewer, ids: string[], status: PublishStatus) {
+  return (await q.setProjectsStatus(deps.db, viewer.id, ids.filter(isUuid), status)).length;
+}
+
+export async function deleteProjects(deps: Deps, viewer: Viewer, ids: string[]) {
+  return (await q.deleteProjects(deps.db, viewer.id, ids.filter(isUuid))).length;
+}
+
+/** A project page: published projects for everyone, drafts only for their owner (404 otherwise). */
+export async function getProjectPage(deps: Deps, username: string, slug: string, viewer: Viewer | null) {
+  const user = await findPublicUser(deps.db, username);
+  if (!user?.is_creator) throw new NotFound();
+  const project = await q.findProjectBySlug(deps.db, user.id, slug);
+  const isOwner = viewer?.id === user.id;
+  if (!project || (project.status !== 'published' && !isOwner)) throw new NotFound();
+  const list = await items.listProjectItems(deps.db, project.id, { publishedOnly: !isOwner });
+  return { creator: user, project, items: list, isOwner };
+}
+
+export function isUuid(s: unknown): s is string {
+  return typeof s === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
+}

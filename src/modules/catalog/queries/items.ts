@@ -1,0 +1,137 @@
+// SQL on items, their versions, chapters and tags.
+import { sql, type Insertable, type Updateable } from 'kysely';
+import type { Executor } from '../../../deps.ts';
+import type { CatalogTables, PublishStatus } from '../tables.ts';
+
+type ItemInsert = Insertable<CatalogTables['items']>;
+type ItemUpdate = Updateable<CatalogTables['items']>;
+
+export function insertItem(db: Executor, item: ItemInsert) {
+  return db.insertInto('items').values({
+    ...item,
+    position: sql<number>`(SELECT coalesce(max(position), 0) + 1 FROM items WHERE project_id = ${item.project_id})`,
+  }).returning('id').executeTakeFirstOrThrow();
+}
+
+/** An item with what its pages need: project, creator handle, and whether it is publicly visible. */
+export function findItem(db: Executor, itemId: string) {
+  return db.selectFrom('items as i')
+    .innerJoin('projects as p', 'p.id', 'i.project_id')
+    .innerJoin('users as u', 'u.id', 'i.creator_id')
+    .selectAll('i')
+    .select(['p.title as project_title', 'p.slug as project_slug', 'p.status as project_status',
+      'u.username as creator_username', 'u.display_name as creator_name',
+      sql<boolean>`i.status = 'published' AND p.status = 'published'`.as('is_public')])
+    .where('i.id', '=', itemId).executeTakeFirst();
+}
+
+export function updateOwnedItem(db: Executor, creatorId: string, itemId: string, changes: ItemUpdate) {
+  return db.updateTable('items').set({ ...changes, updated_at: sql`now()` })
+    .where('id', '=', itemId).where('creator_id', '=', creatorId).executeTakeFirst();
+}
+
+export function listProjectItems(db: Executor, projectId: string, opts: { publishedOnly: boolean }) {
+  let q = db.selectFrom('items')
+    .select(['id', 'type', 'title', 'status', 'price_kind', 'price_amount', 'price_suggested', 'currency', 'release_date', 'ai_use', 'position'])
+    .where('project_id', '=', projectId);
+  if (opts.publishedOnly) q = q.where('status', '=', 'published');
+  return q.orderBy('position').orderBy('created_at').execute();
+}
+
+export function listOwnedItems(db: Executor, creatorId: string) {
+  return db.selectFrom('items as i').innerJoin('projects as p', 'p.id', 'i.project_id')
+    .select(['i.id', 'i.type', 'i.title', 'i.status', 'i.ai_use', 'i.updated_at', 'p.title as project_title', 'p.id as project_id'])
+    .where('i.creator_id', '=', creatorId).orderBy('i.updated_at', 'desc').execute();
+}
+
+/**
+ * Bulk status change on the creator's own items. Publishing sets published_at the first time
+ * and skips items without an AI-use label (the database refuses those too).
+ */
+export function setItemsStatus(db: Executor, creatorId: string, ids: string[], status: PublishStatus) {
+  if (!ids.length) return Promise.resolve([]);
+  let q = db.updateTable('items')
+    .set({ status, updated_at: sql`now()`, ...(status === 'published' ? { published_at: sql`coalesce(published_at, now())` } : {}) })
+    .where('creator_id', '=', creatorId).where('id', 'in', ids);
+  if (status === 'published') q = q.where('ai_use', 'is not', null);
+  return q.returning('id').execute();
+}
+
+export function deleteItems(db: Executor, creatorId: string, ids: string[]) {
+  if (!ids.length) return Promise.resolve([]);
+  return db.deleteFrom('items').where('creator_id', '=', creatorId).where('id', 'in', ids).returning('id').execute();
+}
+
+// ---- tags ----
+
+/** Creates the tag rows a path needs (ancestors first), then replaces the item's tags. */
+export async function replaceItemTags(db: Executor, itemId: string, paths: string[], ancestry: (p: string) => string[]) {
+  const all = [...new Set(paths.flatMap(ancestry))].sort((a, b) => a.split('/').length - b.split('/').length);
+  if (all.length) {
+    await db.insertInto('tags').values(all.map((path) => {
+      const parts = path.split('/');
+      return { path, name: parts[parts.length - 1]!, parent: parts.length > 1 ? parts.slice(0, -1).join('/') : null, depth: parts.length };
+    })).onConflict((oc) => oc.column('path').doNothing()).execute();
+  }
+  await db.deleteFrom('item_tags').where('item_id', '=', itemId).execute();
+  if (paths.length) await db.insertInto('item_tags').values(paths.map((tag_path) => ({ item_id: itemId, tag_path }))).execute();
+}
+
+export async function itemTags(db: Executor, itemId: string): Promise<string[]> {
+  const rows = await db.selectFrom('item_tags').select('tag_path').where('item_id', '=', itemId).orderBy('tag_path').execute();
+  return rows.map((r) => r.tag_path);
+}
+
+// ---- versions and chapters ----
+
+export function listVersions(db: Executor, itemId: string) {
+  return db.selectFrom('item_versions').selectAll().where('item_id', '=', itemId).orderBy('released_on', 'desc').orderBy('created_at', 'desc').execute();
+}
+
+export function insertVersion(db: Executor, v: { itemId: string; label: string; releasedOn: string; changelog: string }) {
+  return db.insertInto('item_versions').values({ item_id: v.itemId, label: v.label, released_on: v.releasedOn, changelog: v.changelog })
+    .onConflict((oc) => oc.columns(['item_id', 'label']).doNothing()).returning('id').executeTakeFirst();
+}
+
+export function deleteVersion(db: Executor, itemId: string, versionId: string) {
+  return db.deleteFrom('item_versions').where('item_id', '=', itemId).where('id', '=', versionId).executeTakeFirst();
+}
+
+export function listChapters(db: Executor, itemId: string) {
+  return db.selectFrom('item_chapters').selectAll().where('item_id', '=', itemId).orderBy('start_seconds').execute();
+}
+
+export async function replaceChapters(db: Executor, itemId: string, chapters: { title: string; startSeconds: number }[]) {
+  await db.deleteFrom('item_chapters').where('item_id', '=', itemId).execute();
+  if (chapters.length) {
+    await db.insertInto('item_chapters').values(chapters.map((c) => ({ item_id: itemId, title: c.title, start_seconds: c.startSeconds }))).execute();
+  }
+}
+
+// ---- search document ----
+
+/**
+ * Recomputes search_doc (title, project, creator, tags; unaccented, lower case) for the given
+ * items, or for every item of a project or creator after a rename.
+ */
+export function refreshSearchDocs(db: Executor, scope: { itemIds?: string[]; projectId?: string; creatorId?: string }) {
+  let q = db.updateTable('items as i')
+    .set({
+      search_doc: sql<string>`lower(immutable_unaccent(concat_ws(' ', i.title,
+        (SELECT p.title FROM projects p WHERE p.id = i.project_id),
+        (SELECT u.display_name || ' ' || u.username FROM users u WHERE u.id = i.creator_id),
+        (SELECT string_agg(replace(t.tag_path, '/', ' '), ' ') FROM item_tags t WHERE t.item_id = i.id))))`,
+    });
+  if (scope.itemIds) q = q.where('i.id', 'in', scope.itemIds.length ? scope.itemIds : ['00000000-0000-0000-0000-000000000000']);
+  if (scope.projectId) q = q.where('i.project_id', '=', scope.projectId);
+  if (scope.creatorId) q = q.where('i.creator_id', '=', scope.creatorId);
+  return q.execute();
+}
+
+/** A creator's public items (item and project both published), newest first. */
+export function listPublicItemsByCreator(db: Executor, creatorId: string, limit: number) {
+  return db.selectFrom('items as i').innerJoin('projects as p', 'p.id', 'i.project_id')
+    .select(['i.id', 'i.title', 'i.type', 'i.price_kind', 'i.price_amount', 'i.price_suggested', 'i.currency', 'p.title as project_title'])
+    .where('i.creator_id', '=', creatorId).where('i.status', '=', 'published').where('p.status', '=', 'published')
+    .orderBy('i.published_at', 'desc').limit(limit).execute();
+}

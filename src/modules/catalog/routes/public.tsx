@@ -1,0 +1,43 @@
+// Public catalog pages: creator profiles (/@username), projects (/@username/slug), items (/i/<id>).
+import { Hono } from 'hono';
+import type { Deps } from '../../../deps.ts';
+import type { AppEnv } from '../../../platform/http/context.ts';
+import { renderPage } from '../../../ui/render.tsx';
+import { canonicalUsername } from '../../accounts/index.ts';
+import { getItemPage } from '../items-service.ts';
+import { getProfilePage } from '../profile-service.ts';
+import { getProjectPage } from '../projects-service.ts';
+import { ItemPage } from '../views/public/item.tsx';
+import { ProfilePage } from '../views/public/profile.tsx';
+import { ProjectPage } from '../views/public/project.tsx';
+
+export function publicRoutes(deps: Deps) {
+  const app = new Hono<AppEnv>();
+  const devMode = deps.config.env === 'development';
+
+  // "/@Alice" and "/@ａｌｉｃｅ" land on the canonical "/@alice".
+  app.get('/:handle{@[^/]{1,100}}', async (c) => {
+    const raw = decodeURIComponent(c.req.param('handle').slice(1));
+    const username = canonicalUsername(raw);
+    if (username !== raw) return c.redirect(`/@${encodeURIComponent(username)}`, 301);
+    const page = await getProfilePage(deps, username, c.get('viewer'));
+    return renderPage(c, { title: page.user.display_name, devMode },
+      <ProfilePage username={page.user.username} displayName={page.user.display_name} bio={page.creator.bio} links={page.creator.links}
+        isOwner={page.isOwner} projects={page.projects} items={page.items} />);
+  });
+
+  app.get('/:handle{@[^/]{1,100}}/:slug{[^/]{1,100}}', async (c) => {
+    const username = canonicalUsername(decodeURIComponent(c.req.param('handle').slice(1)));
+    const page = await getProjectPage(deps, username, c.req.param('slug'), c.get('viewer'));
+    return renderPage(c, { title: page.project.title, devMode },
+      <ProjectPage creator={page.creator} project={page.project} items={page.items} isOwner={page.isOwner} />);
+  });
+
+  app.get('/i/:id', async (c) => {
+    const page = await getItemPage(deps, c.req.param('id'), c.get('viewer'));
+    // Entitlements arrive with commerce; until then the owner and free items read everything.
+    const entitled = page.isOwner || page.item.price_kind === 'free';
+    return renderPage(c, { title: page.item.title, devMode }, <ItemPage {...page} entitled={entitled} />);
+  });
+  return app;
+}

@@ -1,0 +1,61 @@
+// /@username: a creator's public page.
+import type { CreatorLink } from '../../../creators/index.ts';
+import { Markdown, priceLabel, TYPE_LABELS } from '../shared.tsx';
+import type { ItemType, PriceKind } from '../../tables.ts';
+
+export interface ProfileProps {
+  username: string;
+  displayName: string;
+  bio: string;
+  links: CreatorLink[];
+  isOwner: boolean;
+  projects: { slug: string; title: string; description: string }[];
+  items: { id: string; title: string; type: ItemType; project_title: string; price_kind: PriceKind; price_amount: number; price_suggested: number | null; currency: string }[];
+}
+
+export function ProfilePage(p: ProfileProps) {
+  return (
+    <article class="profile">
+      <header class="profile-header">
+        <div class="avatar" aria-hidden="true">{[...p.displayName][0]?.toUpperCase()}</div>
+        <div>
+          <h1>{p.displayName}</h1>
+          <p class="muted">@{p.username}</p>
+        </div>
+      </header>
+      {p.isOwner ? <p class="banner owner-note">This is your public page. <a href="/dashboard/settings">Edit profile</a> · <a href="/dashboard">Dashboard</a></p> : null}
+      <Markdown source={p.bio} />
+      {p.links.length ? (
+        <ul class="link-list" aria-label="Links">
+          {p.links.map((l) => <li><a href={l.url} rel="nofollow ugc noopener noreferrer">{l.label}</a></li>)}
+        </ul>
+      ) : null}
+
+      <h2>Projects</h2>
+      {p.projects.length === 0 ? (
+        <p class="empty">{p.isOwner ? 'Nothing published yet. Publish a project from your dashboard and it appears here.' : `${p.displayName} hasn't published anything yet. Check back soon.`}</p>
+      ) : (
+        <ul class="card-grid">
+          {p.projects.map((project) => (
+            <li class="card">
+              <h3><a href={`/@${p.username}/${project.slug}`}>{project.title}</a></h3>
+            </li>
+          ))}
+        </ul>
+      )}
+      {p.items.length ? (
+        <>
+          <h2>Latest releases</h2>
+          <ul class="item-list">
+            {p.items.map((item) => (
+              <li>
+                <a href={`/i/${item.id}`}>{item.title}</a> <span class="badge">{TYPE_LABELS[item.type]}</span>
+                <span class="muted"> · {item.project_title} · {priceLabel(item)}</span>
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+    </article>
+  );
+}

@@ -1,0 +1,36 @@
+// /@username/project-slug: a project and its items.
+import { Markdown, priceLabel, StatusBadge, TYPE_LABELS } from '../shared.tsx';
+import type { ItemType, PriceKind, PublishStatus } from '../../tables.ts';
+
+export interface ProjectPageProps {
+  creator: { username: string; display_name: string };
+  project: { id: string; title: string; description: string; status: PublishStatus };
+  items: { id: string; title: string; type: ItemType; status: PublishStatus; price_kind: PriceKind; price_amount: number; price_suggested: number | null; currency: string; release_date: string | null }[];
+  isOwner: boolean;
+}
+
+export function ProjectPage(p: ProjectPageProps) {
+  return (
+    <article class="project">
+      <p class="muted"><a href={`/@${p.creator.username}`}>{p.creator.display_name}</a></p>
+      <h1>{p.project.title} {p.isOwner && p.project.status !== 'published' ? <StatusBadge status={p.project.status} /> : null}</h1>
+      {p.isOwner ? <p class="banner owner-note">You own this project. <a href={`/dashboard/projects/${p.project.id}`}>Edit project</a></p> : null}
+      <div class="cover-placeholder" aria-hidden="true">{[...p.project.title][0]?.toUpperCase()}</div>
+      <Markdown source={p.project.description} />
+      <h2>Items</h2>
+      {p.items.length === 0 ? (
+        <p class="empty">{p.isOwner ? 'No items yet. Add one from the project editor.' : 'Nothing here yet.'}</p>
+      ) : (
+        <ol class="item-list">
+          {p.items.map((item) => (
+            <li>
+              <a href={`/i/${item.id}`}>{item.title}</a> <span class="badge">{TYPE_LABELS[item.type]}</span>
+              {p.isOwner && item.status !== 'published' ? <> <StatusBadge status={item.status} /></> : null}
+              <span class="muted"> · {priceLabel(item)}{item.release_date ? ` · ${item.release_date}` : ''}</span>
+            </li>
+          ))}
+        </ol>
+      )}
+    </article>
+  );
+}
