@@ -2,4 +2,5 @@
 export { dashboardRoutes } from './routes/dashboard.tsx';
 export { discoveryRoutes } from './routes/discovery.tsx';
 export { publicRoutes } from './routes/public.tsx';
+export { seedDemoCatalog } from './demo.ts';
 export type { CatalogTables } from './tables.ts';
