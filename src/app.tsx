@@ -13,12 +13,15 @@ import { AppError, TooManyRequests } from './platform/errors.ts';
 import type { AppEnv } from './platform/http/context.ts';
 import { csrfProtection } from './platform/http/csrf.ts';
 import { flashMessages } from './platform/http/flash.ts';
+import { formBodiesOnly } from './platform/http/forms.ts';
 import { requestContext, securityHeaders } from './platform/http/security.ts';
 import { ErrorPage } from './ui/error-page.tsx';
 import { renderPage } from './ui/render.tsx';
 import { mountStaticFiles } from './ui/static-files.ts';
 
 const FORM_BODY_LIMIT = 1024 * 1024;
+/** Machine endpoints with bodies of their own (JSON APIs, webhooks); everything else takes forms. */
+const NON_FORM_PREFIXES = ['/api/', '/webhooks/'];
 
 export function createApp(deps: Deps) {
   const { config } = deps;
@@ -32,8 +35,9 @@ export function createApp(deps: Deps) {
   app.route('/', healthRoutes(deps));
   mountStaticFiles(app);
 
-  app.use(bodyLimit({ maxSize: FORM_BODY_LIMIT, onError: (c) => c.text('That request is too large (the limit is 1 MB).', 413) }));
-  app.use(csrfProtection({ secret: config.appSecret, https }));
+  app.use(bodyLimit({ maxSize: FORM_BODY_LIMIT, onError: (c) => errorResponse(c as Context<AppEnv>, 413, 'That form is too large (the limit is 1 MB).', devMode) }));
+  app.use(formBodiesOnly({ exemptPrefixes: NON_FORM_PREFIXES }));
+  app.use(csrfProtection({ secret: config.appSecret, https, exemptPrefixes: ['/webhooks/'] }));
   app.use(flashMessages({ secret: config.appSecret }));
   app.use(loadViewer(deps));
 

@@ -12,7 +12,10 @@ import { startWorker } from './platform/queue.ts';
 const started = performance.now();
 const config = loadConfigOrExit();
 const log = createLogger(config.logLevel);
-const { deps, close } = await openDeps(config, log);
+const { deps, close } = await openDeps(config, log).catch((err: Error) => {
+  console.error(`\nCould not start: ${err.message}\n`);
+  process.exit(1);
+});
 if (config.seedDemo) await ensureDemoContent(deps);
 const runner = config.runWorkerInWeb
   ? await startWorker({ pool: deps.pool, tasks: taskList(deps), crontab: CRONTAB, concurrency: config.workerConcurrency, log })
@@ -24,6 +27,14 @@ const server = serve({ fetch: app.fetch, port: config.port, hostname: config.hos
   log.info({ port: info.port, ms, worker: !!runner }, 'ready');
   console.log(`\nMakenot.work is running at ${config.baseUrl} (ready in ${ms} ms)${config.env === 'development' ? `\nDev mailbox: ${config.baseUrl}/dev/mailbox` : ''}\n`);
 }) as Server;
+server.on('error', async (err: NodeJS.ErrnoException) => {
+  console.error(err.code === 'EADDRINUSE'
+    ? `\nPort ${config.port} is already in use (is Makenot.work already running?). Stop the other process or set PORT.\n`
+    : `\nThe web server failed: ${err.message}\n`);
+  await runner?.stop();
+  await close();
+  process.exit(1);
+});
 
 let stopping = false;
 async function shutdown(signal: string) {

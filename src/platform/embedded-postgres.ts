@@ -131,16 +131,47 @@ export async function startEmbeddedPostgres(opts: {
     }
   }
 
-  const child = spawn(bin.postgres, ['-D', pgdata, '-p', String(opts.port), '-h', '127.0.0.1',
-    '-k', '', '-c', 'max_connections=200', '-c', 'shared_buffers=128MB', '-c', 'fsync=on'], {
+  const launch = () => spawn(bin.postgres, ['-D', pgdata, '-p', String(opts.port), '-h', '127.0.0.1',
+    '-k', '', '-c', 'max_connections=200', '-c', 'shared_buffers=128MB'], {
     ...spawnOpts, stdio: ['ignore', 'ignore', 'pipe'],
     // Own process group: a terminal Ctrl-C must not stop the database before the app has drained.
     detached: true,
   });
-  await waitUntilReady(child, log);
+  let child = launch();
+  try {
+    await waitUntilReady(child, log);
+  } catch (err) {
+    const busy = /could not bind|Address already in use|lock file .* already exists/i.test(String(err));
+    throw new Error(busy
+      ? `The embedded PostgreSQL could not listen on port ${opts.port}: something else is using it. Set EMBEDDED_PG_PORT to a free port.`
+      : `The embedded PostgreSQL did not start. ${(err as Error).message}`, { cause: err });
+  }
   fs.writeFileSync(ownerFile, String(process.pid));
   log.info({ port: opts.port }, 'embedded PostgreSQL started');
-  return { url: urlFor(opts.port), owned: true, stop: () => stopServer(child).then(() => fs.rmSync(ownerFile, { force: true })) };
+
+  // If the server dies under us (killed, crashed), start it again: the app keeps answering 503
+  // meanwhile and its pool reconnects once the server is back.
+  let stopping = false;
+  const supervise = (proc: ChildProcess) => proc.once('exit', (code, signal) => {
+    if (stopping) return;
+    log.error({ code, signal }, 'embedded PostgreSQL exited unexpectedly; restarting it');
+    setTimeout(() => {
+      if (stopping) return;
+      child = launch();
+      supervise(child);
+      waitUntilReady(child, log).then(() => log.info('embedded PostgreSQL is back'), (err) => log.error({ err }, 'restart failed'));
+    }, 1000).unref();
+  });
+  supervise(child);
+  return {
+    url: urlFor(opts.port),
+    owned: true,
+    stop: async () => {
+      stopping = true;
+      await stopServer(child);
+      fs.rmSync(ownerFile, { force: true });
+    },
+  };
 }
 
 function run(cmd: string, args: string[], opts: object): Promise<void> {

@@ -33,3 +33,7 @@ export class ValidationError extends AppError {
     super(422, message);
   }
 }
+
+export class BadRequest extends AppError {
+  constructor(message: string, status: 400 | 413 | 415 = 400) { super(status, message); }
+}

@@ -8,6 +8,8 @@ export interface LayoutProps {
   csrfToken: string;
   flash: Flash | null;
   devMode: boolean;
+  /** The current path, so forms in the shell can return here. */
+  path: string;
   children?: Child;
 }
 
@@ -45,6 +47,7 @@ export function Layout(p: LayoutProps) {
             Please confirm your email address — we sent a link to <strong>{p.viewer.email}</strong>.{' '}
             <form method="post" action="/account/verify/resend" class="inline-form">
               <input type="hidden" name="_csrf" value={p.csrfToken} />
+              <input type="hidden" name="next" value={p.path} />
               <button type="submit" class="link-button">Send it again</button>
             </form>
           </div>

@@ -49,6 +49,7 @@ test('sign up, verify by email, log out and in, revoke another device', async ()
   await mail.waitFor({ timeout: 10_000 }).catch(async () => { await laptop.reload(); await mail.waitFor(); });
   await snap(laptop, J, '04-mailbox');
   await mail.getByRole('link').first().click();
+  await laptop.getByRole('button', { name: 'Confirm my email address' }).click();
   await laptop.getByRole('heading', { name: 'Email confirmed' }).waitFor();
   await laptop.goto(`${server.url}/account`);
   assert.equal(await laptop.getByText('Please confirm your email address').count(), 0);

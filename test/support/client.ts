@@ -17,8 +17,8 @@ export class TestClient {
     const body = new URLSearchParams({ _csrf: this.csrf, ...form });
     const res = await this.send(path, { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers } });
     const location = res.headers.get('location');
-    if (res.status >= 300 && res.status < 400 && location?.startsWith('/')) await this.get(location);
-    return res;
+    const followed = res.status >= 300 && res.status < 400 && location?.startsWith('/') ? await this.get(location) : null;
+    return Object.assign(res, { followed });
   }
 
   async send(path: string, init: RequestInit & { headers?: Record<string, string> }) {

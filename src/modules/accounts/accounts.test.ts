@@ -41,11 +41,17 @@ describe('sign-up', () => {
     const [mail] = await mailsTo(`${username}@example.com`);
     assert.equal(mail?.status, 'mailbox');
     const link = linkIn(mail!.body_text, '/verify-email');
-    assert.equal((await c.get(link)).status, 200);
+    const landing = await c.get(link);
+    assert.equal(landing.status, 200);
+    assert.match(landing.html, /Confirm my email address/);
+    assert.match((await c.get('/account')).html, /not confirmed yet/, 'opening the link (a mail scanner) uses nothing up');
+    await c.get(link);
+    assert.equal((await c.post(link)).status, 200);
     assert.match((await c.get('/account')).html, /confirmed<\/span>/);
-    const again = await c.get(link);
+    const again = await c.post(link);
     assert.equal(again.status, 422, 'a verification link works once');
-    assert.match(again.html, /no longer works/);
+    assert.match(again.html, /already confirmed/);
+    assert.equal((await c.get(link)).status, 422);
   });
 
   test('usernames and emails are unique across case and width', async () => {
@@ -165,7 +171,7 @@ describe('log-in and sessions', () => {
       const c = new TestClient(proxied.app, { 'x-forwarded-for': '203.0.113.9' });
       await c.get('/login');
       let last = 0;
-      for (let i = 0; i < 31; i++) last = (await c.post('/login', { identifier: `guess${i}`, password: 'wrong password!' })).status;
+      for (let i = 0; i < 101; i++) last = (await c.post('/login', { identifier: `guess${i}`, password: 'wrong password!' })).status;
       assert.equal(last, 429);
       const other = new TestClient(proxied.app, { 'x-forwarded-for': '203.0.113.10' });
       await other.get('/login');
@@ -296,6 +302,79 @@ describe('the shell', () => {
       assert.match(res.headers.get('set-cookie') ?? '', /Secure/);
     } finally {
       await secure.close();
+    }
+  });
+});
+
+describe('hostile input found by testing', () => {
+  test('redirect targets cannot leave the site, even with tabs or newlines', async () => {
+    const { username } = await signUp(client());
+    const c = client();
+    await c.get('/login');
+    const res = await c.post(`/login?next=${encodeURIComponent('/\t/evil.example/again')}`, { identifier: username, password: 'a long enough password' });
+    assert.equal(res.status, 303);
+    assert.equal(res.headers.get('location'), '/account');
+    const crlf = await c.get(`/login?next=${encodeURIComponent('/\r\nX: y')}`);
+    assert.equal(crlf.status, 303);
+    assert.equal(crlf.headers.get('location'), '/account');
+  });
+
+  test('bodies that are not forms get 4xx, never 500', async () => {
+    const c = client();
+    await c.get('/login');
+    const json = await c.send('/login', { method: 'POST', body: JSON.stringify({ identifier: 'x' }), headers: { 'content-type': 'application/json', 'x-csrf-token': c.csrf } });
+    assert.equal(json.status, 415);
+    const noBoundary = await c.send('/login', { method: 'POST', body: 'garbage', headers: { 'content-type': 'multipart/form-data', 'x-csrf-token': c.csrf } });
+    assert.equal(noBoundary.status, 400);
+    const { client: member } = await (async () => { const m = client(); await signUp(m); return { client: m }; })();
+    await member.get('/account');
+    assert.equal((await member.post(`/account/sessions/${'-'.repeat(36)}/revoke`)).status, 303, 'a malformed id is "already gone", not a crash');
+    assert.equal((await member.post('/account/verify/resend', {}, { referer: 'http://[bad' })).status, 303);
+  });
+
+  test('verification and reset mails are rate limited per account', async () => {
+    const c = client();
+    const { username } = await signUp(c);
+    await c.get('/account');
+    const resend = await c.post('/account/verify/resend', { next: '/account' });
+    assert.equal(resend.status, 303);
+    assert.match(resend.followed?.html ?? '', /a moment ago/, 'right after sign-up the first mail is still on its way');
+    const forgot = client();
+    await forgot.get('/password/forgot');
+    for (let i = 0; i < 5; i++) assert.equal((await forgot.post('/password/forgot', { email: `${username}@example.com` })).status, 200);
+    const mails = await mailsTo(`${username}@example.com`);
+    assert.equal(mails.filter((m) => m.subject.includes('Confirm')).length, 1, 'only the sign-up mail');
+    assert.equal(mails.filter((m) => m.subject.includes('Reset')).length, 1);
+  });
+
+  test('the lockout follows the account whichever name is typed, and a reset lifts it', async () => {
+    const { username } = await signUp(client());
+    const c = client();
+    await c.get('/login');
+    for (let i = 0; i < 5; i++) await c.post('/login', { identifier: username, password: 'wrong password!' });
+    assert.equal((await c.post('/login', { identifier: `${username}@example.com`, password: 'a long enough password' })).status, 429);
+    await c.get('/password/forgot');
+    await c.post('/password/forgot', { email: `${username}@example.com` });
+    const reset = (await mailsTo(`${username}@example.com`)).find((m) => m.subject.includes('Reset'))!;
+    const link = linkIn(reset.body_text, '/password/reset');
+    await c.get(link);
+    assert.equal((await c.post(link, { password: 'a brand new password' })).status, 303);
+    assert.equal((await c.post('/login', { identifier: username, password: 'a brand new password' })).status, 303);
+  });
+
+  test('passwords are compared after Unicode normalisation', async () => {
+    const decomposed = 'cafe\u0301 au lait 99';
+    const { username } = await signUp(client(), { password: decomposed });
+    const c = client();
+    await c.get('/login');
+    assert.equal((await c.post('/login', { identifier: username, password: 'caf\u00e9 au lait 99' })).status, 303);
+  });
+
+  test('security headers reach health checks and error responses too', async () => {
+    for (const path of ['/healthz', '/readyz', '/no/such/page']) {
+      const res = await t.app.request(path);
+      assert.equal(res.headers.get('x-content-type-options'), 'nosniff', path);
+      assert.match(res.headers.get('content-security-policy') ?? '', /frame-ancestors 'none'/, path);
     }
   });
 });

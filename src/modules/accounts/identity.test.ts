@@ -10,7 +10,8 @@ test('usernames fold case and width to one canonical form', () => {
 });
 
 test('usernames: reserved, too short, too long, bad characters, NUL, wrong type', () => {
-  for (const bad of ['admin', 'ADMIN', 'Ａｄｍｉｎ', 'login', 'i', 'ab', 'a'.repeat(31), 'x'.repeat(10_000), 'héllo', 'with space',
+  for (const bad of ['admin', 'ADMIN', 'Ａｄｍｉｎ', '_admin', 'ad-min', 'admins', 'moderators', 'makenot-work', 'makenot_official',
+    'official-admin', 'no-reply', 'postmaster', 'abuse', 'webmaster', '___', '---', 'login', 'i', 'ab', 'a'.repeat(31), 'x'.repeat(10_000), 'héllo', 'with space',
     'emoji😀', 'nul\u0000byte', '', '   ', 'عربي', '../etc']) {
     const r = checkUsername(bad);
     assert.equal(r.ok, false, `expected ${JSON.stringify(bad.slice(0, 20))} to be refused`);
@@ -24,8 +25,12 @@ test('emails: valid forms pass, lookups are case-insensitive, junk is refused', 
   assert.deepEqual(checkEmail('  Alice@Example.COM '), { ok: true, value: 'Alice@Example.COM' });
   assert.equal(emailKey('Alice@Example.COM'), emailKey('alice@example.com'));
   assert.equal(emailKey('ａｌｉｃｅ@example.com'), 'alice@example.com');
+  assert.equal(checkEmail('first.last+tag@sub.example.co.uk').ok, true);
+  assert.equal(checkEmail('josé@exämple.de').ok, true);
   for (const bad of ['', 'plain', '@example.com', 'a@b', 'a@@b.com', 'a b@c.com', 'a@b..com', `${'a'.repeat(65)}@x.com`,
-    `a@${'b'.repeat(260)}.com`, 'nul\u0000@x.com', 'line\n@x.com']) {
+    `a@${'b'.repeat(260)}.com`, 'nul\u0000@x.com', 'line\n@x.com', 'boss:attacker@evil.example', 'admin,attacker@evil.example',
+    'ceo(x)@bigcorp.com', 'a<script>@example.com', 'a@example.com>', 'a@ex/ample.com', 'a@[127.0.0.1]', 'a@.example.com',
+    'a@-example.com', 'a@example.com\\', 'demo\u200b@makenot.work', 'me\u202e@example.com', '.a@example.com', 'a..b@example.com', '"a"@example.com']) {
     assert.equal(checkEmail(bad).ok, false, `expected ${JSON.stringify(bad.slice(0, 30))} to be refused`);
   }
 });

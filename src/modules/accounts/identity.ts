@@ -12,7 +12,11 @@ export const RESERVED_USERNAMES = new Set([
   'webhooks', 'webhook', 'dev', 'mailbox', 'healthz', 'readyz', 'password', 'verify', 'support', 'help', 'about',
   'root', 'system', 'makenot', 'makenotwork', 'staff', 'moderator', 'security', 'billing', 'payments', 'pay',
   'null', 'undefined', 'me', 'new', 'edit', 'www', 'mail', 'email', 'creator', 'creators', 'fan', 'fans',
+  'noreply', 'postmaster', 'abuse', 'webmaster', 'hostmaster', 'info', 'contact', 'legal', 'privacy', 'terms',
+  'api-docs', 'docs', 'blog', 'status', 'upload', 'uploads', 'download', 'downloads', 'media', 'cdn', 'files',
 ]);
+// Names containing these (ignoring _ and -) would impersonate the platform or its staff.
+const RESERVED_FRAGMENTS = ['admin', 'makenot', 'moderator', 'official', 'postmaster', 'noreply'];
 
 /** The canonical form: NFKC folds full-width and compatibility characters (Ａｌｉｃｅ → Alice), then lower case. */
 export function canonicalUsername(raw: string): string {
@@ -27,7 +31,11 @@ export function checkUsername(raw: unknown): Checked {
     return { ok: false, error: 'Username may use only letters a–z, digits, _ and - (no spaces or accents).' };
   }
   if (name.length < 3 || name.length > 30) return { ok: false, error: 'Username must be 3 to 30 characters.' };
-  if (RESERVED_USERNAMES.has(name)) return { ok: false, error: 'That username is reserved. Please choose another.' };
+  if (!/[a-z0-9]/.test(name)) return { ok: false, error: 'Username needs at least one letter or digit.' };
+  const compact = name.replace(/[_-]/g, '');
+  if (RESERVED_USERNAMES.has(name) || RESERVED_USERNAMES.has(compact) || RESERVED_FRAGMENTS.some((f) => compact.includes(f))) {
+    return { ok: false, error: 'That username is reserved. Please choose another.' };
+  }
   return { ok: true, value: name };
 }
 
@@ -36,16 +44,24 @@ export function emailKey(email: string): string {
   return email.normalize('NFKC').trim().toLowerCase();
 }
 
+// What a mail server will deliver to exactly this address: a dot-atom local part (no quotes,
+// comments, commas, colons or angle brackets, which mail libraries reinterpret) and a domain of
+// letter/digit labels. Letters may be any script (internationalised addresses).
+const LOCAL_PART = /^[\p{L}\p{N}!#$%&'*+/=?^_`{|}~-]+(\.[\p{L}\p{N}!#$%&'*+/=?^_`{|}~-]+)*$/u;
+const DOMAIN_LABEL = /^[\p{L}\p{N}]([\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?$/u;
+
 export function checkEmail(raw: unknown): Checked {
   const text = readText(raw, { label: 'Email', max: 254, required: true });
   if (!text.ok) return text;
   const email = text.value.normalize('NFKC');
-  const at = email.lastIndexOf('@');
-  const local = email.slice(0, at);
-  const domain = email.slice(at + 1);
-  // Deliberately simple: the verification mail is the real test of an address.
-  if (at < 1 || local.includes('@') || local.length > 64 || /\s/.test(email) || !/^[^@\s]+\.[^@\s.]{2,}$/.test(domain) || domain.includes('..')) {
-    return { ok: false, error: 'Please enter a valid email address, like name@example.com.' };
+  const invalid = { ok: false as const, error: 'Please enter a valid email address, like name@example.com.' };
+  const parts = email.split('@');
+  if (parts.length !== 2) return invalid;
+  const [local = '', domain = ''] = parts;
+  const labels = domain.split('.');
+  if (local.length > 64 || !LOCAL_PART.test(local) || labels.length < 2 || !labels.every((l) => DOMAIN_LABEL.test(l))
+    || !/^\p{L}{2,}$/u.test(labels[labels.length - 1]!)) {
+    return invalid;
   }
   return { ok: true, value: email };
 }
@@ -55,8 +71,9 @@ const COMMON_PASSWORDS = new Set(
     .split('\n').map((l) => l.trim().toLowerCase()).filter(Boolean),
 );
 
-export function checkPassword(raw: unknown, context: { username?: string; email?: string } = {}): Checked {
-  if (typeof raw !== 'string' || raw.length === 0) return { ok: false, error: 'Password is required.' };
+export function checkPassword(input: unknown, context: { username?: string; email?: string } = {}): Checked {
+  if (typeof input !== 'string' || input.length === 0) return { ok: false, error: 'Password is required.' };
+  const raw = input.normalize('NFKC'); // count and compare what will actually be hashed
   if (raw.includes('\u0000')) return { ok: false, error: 'Password contains an invisible NUL character. Please retype it.' };
   const length = [...raw].length;
   if (length < 8) return { ok: false, error: 'Password must be at least 8 characters.' };

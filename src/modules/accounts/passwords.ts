@@ -23,3 +23,11 @@ export async function verifyAgainstDummy(password: string): Promise<false> {
   await verifyPassword(await dummyHash, password);
   return false;
 }
+
+/**
+ * The same typed password must give the same bytes whatever keyboard or OS produced it
+ * (macOS may send "é" decomposed): NFKC, as NIST SP 800-63B recommends.
+ */
+export function normalizePassword(password: string): string {
+  return password.normalize('NFKC');
+}

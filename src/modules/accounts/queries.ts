@@ -149,6 +149,18 @@ export function findUsableToken(db: Executor, tokenHash: Buffer, purpose: 'verif
     .where('used_at', 'is', null).where('expires_at', '>', sql<Date>`now()`).executeTakeFirst();
 }
 
+/** How many tokens of a purpose were issued to a user recently (to rate-limit the mails). */
+export async function countRecentTokens(db: Executor, userId: string, purpose: 'verify_email' | 'reset_password') {
+  const row = await db.selectFrom('account_tokens')
+    .select([
+      sql<number>`count(*) FILTER (WHERE created_at > now() - interval '1 minute')::int`.as('lastMinute'),
+      sql<number>`count(*)::int`.as('lastHour'),
+    ])
+    .where('user_id', '=', userId).where('purpose', '=', purpose)
+    .where('created_at', '>', sql<Date>`now() - interval '1 hour'`).executeTakeFirstOrThrow();
+  return row;
+}
+
 export function expireTokens(db: Executor, userId: string, purpose: 'verify_email' | 'reset_password') {
   return db.updateTable('account_tokens').set({ used_at: sql`now()` })
     .where('user_id', '=', userId).where('purpose', '=', purpose).where('used_at', 'is', null).execute();

@@ -5,13 +5,13 @@ import type { Deps } from '../../deps.ts';
 import { TooManyRequests, ValidationError } from '../../platform/errors.ts';
 import type { AppEnv, Flash } from '../../platform/http/context.ts';
 import { setFlash } from '../../platform/http/flash.ts';
-import { safeNextPath } from '../../platform/validate.ts';
+import { echoValue, safeNextPath } from '../../platform/validate.ts';
 import { renderPage } from '../../ui/render.tsx';
 import * as accounts from './service.ts';
 import { endSessionCookie, requireViewer, sessionToken, setSessionCookie } from './session.ts';
 import { AccountPage } from './views/account-page.tsx';
 import {
-  emptyForm, ForgotPasswordPage, LoginPage, ResetPasswordPage, SignupPage, VerifyResultPage, type FormState,
+  emptyForm, ForgotPasswordPage, LoginPage, ResetPasswordPage, SignupPage, VerifyPage, type FormState,
 } from './views/auth-pages.tsx';
 
 type C = Context<AppEnv>;
@@ -67,15 +67,29 @@ export function accountRoutes(deps: Deps) {
     return c.redirect('/', 303);
   });
 
+  // The link in the mail opens a page with a button: mail scanners that pre-open links must not
+  // use up the single-use token.
   app.get('/verify-email', async (c) => {
-    const ok = await accounts.verifyEmail(deps, c.req.query('token'));
-    return page(c, ok ? 'Email confirmed' : 'Link expired', <VerifyResultPage ok={ok} signedIn={!!c.get('viewer')} />, ok ? 200 : 422);
+    const token = c.req.query('token') ?? '';
+    const usable = await accounts.isVerifyTokenUsable(deps, token);
+    const viewer = c.get('viewer');
+    return page(c, 'Confirm email', <VerifyPage csrfToken={c.get('csrfToken')} token={token} state={usable ? 'ready' : 'invalid'}
+      signedIn={!!viewer} alreadyVerified={!!viewer?.emailVerified} />, usable ? 200 : 422);
+  });
+
+  app.post('/verify-email', async (c) => {
+    const token = c.req.query('token') ?? '';
+    const ok = await accounts.verifyEmail(deps, token);
+    const viewer = c.get('viewer');
+    return page(c, ok ? 'Email confirmed' : 'Link expired', <VerifyPage csrfToken={c.get('csrfToken')} token={token} state={ok ? 'done' : 'invalid'}
+      signedIn={!!viewer} alreadyVerified={!!viewer?.emailVerified} />, ok ? 200 : 422);
   });
 
   app.post('/account/verify/resend', requireViewer, async (c) => {
-    await accounts.resendVerification(deps, c.get('viewer')!.id);
-    flash(c, 'info', `We sent a new confirmation link to ${c.get('viewer')!.email}.`);
-    return c.redirect(safeNextPath(c.req.header('referer') ? new URL(c.req.header('referer')!, deps.config.baseUrl).pathname : '/account'), 303);
+    const sent = await accounts.resendVerification(deps, c.get('viewer')!.id);
+    flash(c, sent ? 'info' : 'error', sent ? `We sent a new confirmation link to ${c.get('viewer')!.email}.`
+      : 'We sent you a link a moment ago. Please check your inbox (and spam folder) before asking again.');
+    return c.redirect(safeNextPath((await c.req.parseBody()).next, '/account'), 303);
   });
 
   app.get('/password/forgot', (c) => page(c, 'Reset password', <ForgotPasswordPage csrfToken={c.get('csrfToken')} state={emptyForm} sent={false} />));
@@ -145,6 +159,6 @@ export function accountRoutes(deps: Deps) {
 /** Re-shows what was typed (never passwords), capped so a huge field isn't echoed back whole. */
 function formState(body: Record<string, unknown>, err: ValidationError | null, keep: string[]): FormState {
   const values: Record<string, string> = {};
-  for (const k of keep) if (typeof body[k] === 'string') values[k] = (body[k] as string).slice(0, 300);
+  for (const k of keep) values[k] = echoValue(body[k]);
   return { values, errors: err?.fields ?? {}, message: err && Object.values(err.fields).every((f) => !f.trim()) ? err.message : undefined };
 }

@@ -3,13 +3,16 @@
 import type { Deps } from '../../deps.ts';
 import { randomToken, sha256 } from '../../platform/crypto.ts';
 import { TooManyRequests, ValidationError } from '../../platform/errors.ts';
-import { readText } from '../../platform/validate.ts';
+import { isUuid, readText } from '../../platform/validate.ts';
 import { queueMail } from '../mail/index.ts';
 import { canonicalUsername, checkEmail, checkPassword, checkUsername, emailKey } from './identity.ts';
-import { hashPassword, verifyAgainstDummy, verifyPassword } from './passwords.ts';
+import { hashPassword, normalizePassword, verifyAgainstDummy, verifyPassword } from './passwords.ts';
 import * as q from './queries.ts';
 
-export const LOCKOUT = { windowMinutes: 15, perIdentifier: 5, perIp: 30 } as const;
+// Per address the limit is higher: many people can share one address (an office, a proxy).
+export const LOCKOUT = { windowMinutes: 15, perIdentifier: 5, perIp: 100 } as const;
+// Emails a visitor can make us send to one account (resets, verification resends).
+const MAIL_LIMIT = { perMinute: 1, perHour: 5 } as const;
 const VERIFY_TTL_MINUTES = 48 * 60;
 const RESET_TTL_MINUTES = 60;
 
@@ -41,7 +44,7 @@ export async function signUp(deps: Deps, input: Record<string, unknown>, meta: C
   };
   if (taken.length) throw conflict();
 
-  const passwordHash = await hashPassword(password.value);
+  const passwordHash = await hashPassword(normalizePassword(password.value));
   const displayName = (readText(input.username, { label: 'Username', max: 60 }) as { value: string }).value.normalize('NFKC');
   return deps.db.transaction().execute(async (tx) => {
     const user = await q.insertUser(tx, {
@@ -68,12 +71,15 @@ export async function logIn(deps: Deps, input: Record<string, unknown>, meta: Cl
       ...(password ? {} : { password: 'Password is required.' }),
     });
   }
-  const idKey = `id:${canonicalUsername(identifier.value)}`;
+  const user = await q.findUserByLogin(deps.db, { username: canonicalUsername(identifier.value), emailKey: emailKey(identifier.value) });
+  // Lock the account itself (however it is named: username or email), or for names with no
+  // account the typed name, so the lock behaves the same either way and reveals nothing.
+  const idKey = user ? `user:${user.id}` : `id:${canonicalUsername(identifier.value)}`;
   const ipKey = `ip:${meta.ip}`;
   await assertNotLockedOut(deps, idKey, ipKey);
 
-  const user = await q.findUserByLogin(deps.db, { username: canonicalUsername(identifier.value), emailKey: emailKey(identifier.value) });
-  const valid = user && password.length <= 1024 ? await verifyPassword(user.password_hash, password) : await verifyAgainstDummy(password.slice(0, 1024));
+  const typed = normalizePassword(password.slice(0, 1024));
+  const valid = user ? await verifyPassword(user.password_hash, typed) : await verifyAgainstDummy(typed);
   if (!user || !valid) {
     await q.recordLoginFailure(deps.db, [idKey, ipKey]);
     // One message for unknown account and wrong password: no hint which it was.
@@ -121,13 +127,26 @@ async function sendVerification(deps: Deps, db: Deps['db'], userId: string, emai
   });
 }
 
-export async function resendVerification(deps: Deps, userId: string) {
+/** Returns false when a mail was sent too recently (the earlier one is still on its way). */
+export async function resendVerification(deps: Deps, userId: string): Promise<boolean> {
   const user = await q.findUserById(deps.db, userId);
-  if (!user || user.email_verified_at) return;
+  if (!user || user.email_verified_at) return true;
+  if (!(await mayMail(deps, user.id, 'verify_email'))) return false;
   await deps.db.transaction().execute((tx) => sendVerification(deps, tx, user.id, user.email));
+  return true;
+}
+
+async function mayMail(deps: Deps, userId: string, purpose: 'verify_email' | 'reset_password') {
+  const recent = await q.countRecentTokens(deps.db, userId, purpose);
+  return recent.lastMinute < MAIL_LIMIT.perMinute && recent.lastHour < MAIL_LIMIT.perHour;
 }
 
 /** Returns false for an unknown, used or expired token. */
+export async function isVerifyTokenUsable(deps: Deps, token: unknown): Promise<boolean> {
+  if (typeof token !== 'string' || token.length > 100) return false;
+  return !!(await q.findUsableToken(deps.db, sha256(token), 'verify_email'));
+}
+
 export async function verifyEmail(deps: Deps, token: unknown): Promise<boolean> {
   if (typeof token !== 'string' || token.length > 100) return false;
   return deps.db.transaction().execute(async (tx) => {
@@ -145,7 +164,8 @@ export async function requestPasswordReset(deps: Deps, input: Record<string, unk
   const email = checkEmail(input.email);
   if (!email.ok) throw new ValidationError({ email: email.error });
   const user = await q.findUserByEmailKey(deps.db, emailKey(email.value));
-  if (!user) return;
+  // Unknown address, or mailed very recently: the same answer, and no mail flood.
+  if (!user || !(await mayMail(deps, user.id, 'reset_password'))) return;
   const token = randomToken();
   await deps.db.transaction().execute(async (tx) => {
     await q.expireTokens(tx, user.id, 'reset_password');
@@ -171,11 +191,12 @@ export async function resetPassword(deps: Deps, token: unknown, input: Record<st
   const user = await q.findUserById(deps.db, usable.user_id);
   const password = checkPassword(input.password, { username: user?.username, email: user?.email });
   if (!password.ok) throw new ValidationError({ password: password.error });
-  const passwordHash = await hashPassword(password.value);
+  const passwordHash = await hashPassword(normalizePassword(password.value));
   return deps.db.transaction().execute(async (tx) => {
     const used = await q.consumeToken(tx, sha256(token), 'reset_password');
     if (!used) return false;
     await q.setPassword(tx, used.user_id, passwordHash);
+    await q.clearLoginFailures(tx, `user:${used.user_id}`); // the lockout message points here
     await q.deleteOtherSessions(tx, used.user_id, null);
     // Reaching the inbox proves ownership of the address as well as a verification link would.
     await q.markEmailVerified(tx, used.user_id, used.email_key);
@@ -190,7 +211,7 @@ export function listSessions(deps: Deps, userId: string) {
 }
 
 export async function revokeSession(deps: Deps, userId: string, sessionId: string): Promise<boolean> {
-  if (!/^[0-9a-f-]{36}$/i.test(sessionId)) return false;
+  if (!isUuid(sessionId)) return false;
   const result = await q.deleteSession(deps.db, userId, sessionId);
   return result.numDeletedRows > 0n;
 }

@@ -57,8 +57,9 @@ export function sessionToken(c: Context): string | undefined {
 /** Pages behind sign-in: visitors are sent to /login and come back afterwards. */
 export const requireViewer: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (!c.get('viewer')) {
-    if (c.req.method === 'GET') return c.redirect(`/login?next=${encodeURIComponent(c.req.path)}`, 303);
-    return c.text('Please log in first.', 401);
+    // After a POST (say, from a page whose session was just revoked) go back to where it came from.
+    const back = c.req.method === 'GET' ? c.req.path : '/account';
+    return c.redirect(`/login?next=${encodeURIComponent(back)}`, 303);
   }
   await next();
 };

@@ -2,7 +2,7 @@
 import type { Deps } from '../../deps.ts';
 import { NotFound, ValidationError } from '../../platform/errors.ts';
 import type { Viewer } from '../../platform/http/context.ts';
-import { readText } from '../../platform/validate.ts';
+import { isUuid, readText } from '../../platform/validate.ts';
 import { findPublicUser } from '../accounts/index.ts';
 import { DESCRIPTION_MAX } from './item-input.ts';
 import * as items from './queries/items.ts';
@@ -46,6 +46,35 @@ export async function updateProject(deps: Deps, viewer: Viewer, projectId: strin
   });
 }
 
+/** The project wizard's first step: checks title and description without saving anything. */
+export function checkProjectInput(input: Record<string, unknown>) {
+  return parseProject(input);
+}
+
+const PROJECT_STATUSES: PublishStatus[] = ['draft', 'published', 'unpublished'];
+
+/** The project edit form: title, description and status, all validated before anything is saved. */
+export async function editProject(deps: Deps, viewer: Viewer, projectId: string, input: Record<string, unknown>) {
+  const project = await getOwnedProject(deps, viewer, projectId);
+  const errors: Record<string, string> = {};
+  let fields: { title: string; description: string } | null = null;
+  try {
+    fields = parseProject(input);
+  } catch (err) {
+    if (!(err instanceof ValidationError)) throw err;
+    Object.assign(errors, err.fields);
+  }
+  const status = input.status as PublishStatus;
+  if (!PROJECT_STATUSES.includes(status)) errors.status = 'Choose draft, published or unpublished.';
+  if (!fields || Object.keys(errors).length) throw new ValidationError(errors);
+  const changes = fields;
+  await deps.db.transaction().execute(async (tx) => {
+    await q.updateProject(tx, viewer.id, project.id, changes);
+    await q.setProjectsStatus(tx, viewer.id, [project.id], status);
+    await items.refreshSearchDocs(tx, { projectId: project.id });
+  });
+}
+
 export const listOwnedProjects = (deps: Deps, viewer: Viewer) => q.listOwnedProjects(deps.db, viewer.id);
 
 export async function setProjectsStatus(deps: Deps, viewer: Viewer, ids: string[], status: PublishStatus) {
@@ -67,6 +96,4 @@ export async function getProjectPage(deps: Deps, username: string, slug: string,
   return { creator: user, project, items: list, isOwner };
 }
 
-export function isUuid(s: unknown): s is string {
-  return typeof s === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
-}
+export { isUuid };

@@ -1,9 +1,10 @@
 // Creator onboarding and settings pages.
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import type { Deps } from '../../deps.ts';
-import { ValidationError } from '../../platform/errors.ts';
+import { Forbidden, ValidationError } from '../../platform/errors.ts';
 import type { AppEnv } from '../../platform/http/context.ts';
 import { setFlash } from '../../platform/http/flash.ts';
+import { echoValue } from '../../platform/validate.ts';
 import { renderPage } from '../../ui/render.tsx';
 import { requireViewer } from '../accounts/index.ts';
 import * as creators from './service.ts';
@@ -14,15 +15,17 @@ import { SettingsPage } from './views/settings.tsx';
 export const requireCreator: MiddlewareHandler<AppEnv> = async (c, next) => {
   const viewer = c.get('viewer');
   if (!viewer) return c.redirect(`/login?next=${encodeURIComponent(c.req.path)}`, 303);
-  if (!viewer.isCreator) return c.req.method === 'GET' ? c.redirect('/creator/start', 303) : c.text('Become a creator first.', 403);
+  if (!viewer.isCreator) {
+    if (c.req.method === 'GET') return c.redirect('/creator/start', 303);
+    throw new Forbidden('Only creators can do that. Become a creator first.');
+  }
   await next();
 };
 
 export function creatorRoutes(deps: Deps) {
   const app = new Hono<AppEnv>();
   const devMode = deps.config.env === 'development';
-  const strings = (body: Record<string, unknown>) =>
-    Object.fromEntries(Object.entries(body).filter(([, v]) => typeof v === 'string').map(([k, v]) => [k, (v as string).slice(0, 6000)]));
+  const strings = (body: Record<string, unknown>) => Object.fromEntries(Object.entries(body).map(([k, v]) => [k, echoValue(v, 6000)]));
 
   const onboarding = async (c: Context<AppEnv>, values: Record<string, string>, errors: Record<string, string>, status: 200 | 422 = 200) =>
     renderPage(c, { title: 'Become a creator', devMode, status },
