@@ -64,6 +64,12 @@ export async function publishItem(deps: Deps, viewer: Viewer, itemId: string) {
   await q.setItemsStatus(deps.db, viewer.id, [item.id], 'published');
 }
 
+/** Takes one item off sale and out of listings; it stays editable and can be published again. */
+export async function unpublishItem(deps: Deps, viewer: Viewer, itemId: string) {
+  const item = await getOwnedItem(deps, viewer, itemId);
+  await q.setItemsStatus(deps.db, viewer.id, [item.id], 'unpublished');
+}
+
 export async function deleteItems(deps: Deps, viewer: Viewer, ids: string[]) {
   return (await q.deleteItems(deps.db, viewer.id, ids.filter(isUuid))).length;
 }
@@ -88,9 +94,12 @@ export async function addVersion(deps: Deps, viewer: Viewer, itemId: string, inp
   if (!created) throw new ValidationError({ label: `There is already a version “${label.value}”.` });
 }
 
-export async function deleteVersion(deps: Deps, viewer: Viewer, itemId: string, versionId: string) {
+/** True if the version existed (on this item) and is now gone. */
+export async function deleteVersion(deps: Deps, viewer: Viewer, itemId: string, versionId: string): Promise<boolean> {
   const item = await getOwnedItem(deps, viewer, itemId);
-  if (isUuid(versionId)) await q.deleteVersion(deps.db, item.id, versionId);
+  if (!isUuid(versionId)) return false;
+  const result = await q.deleteVersion(deps.db, item.id, versionId);
+  return (result.numDeletedRows ?? 0n) > 0n;
 }
 
 /** Chapters come as lines "m:ss Title" or "h:mm:ss Title". */
