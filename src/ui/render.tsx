@@ -14,7 +14,8 @@ export interface PageOptions {
 export function renderPage(c: Context<AppEnv>, opts: PageOptions, body: Child) {
   const page = (
     <Layout title={opts.title} viewer={c.get('viewer') ?? null} csrfToken={c.get('csrfToken') ?? ''}
-      flash={c.get('flash') ?? null} devMode={opts.devMode} path={c.req.path}>
+      flash={c.get('flash') ?? null} devMode={opts.devMode}
+      path={c.req.method === 'GET' ? c.req.path : '/account'}>
       {body}
     </Layout>
   );

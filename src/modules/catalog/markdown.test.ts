@@ -81,6 +81,14 @@ describe('renderMarkdown: formatting', () => {
     assert.match(renderMarkdown('see https://example.com/x'), new RegExp(`<a href="https://example.com/x" ${REL}>`));
   });
 
+  it('handles link labels with brackets, escapes and code', () => {
+    for (const label of ['a [b] c', 'a \\] b', 'a `]` b', 'a `[x](y)` b']) {
+      assert.match(renderMarkdown(`[${label}](https://example.com)`), new RegExp(`<a href="https://example.com" ${REL}>`), label);
+    }
+    assert.match(renderMarkdown('![a [b] c](https://example.com/i.png)'), /<img src="https:\/\/example.com\/i.png" alt="a \[b\] c" \/>/);
+    assert.equal(renderMarkdown('[1] and [x] (y) are not links'), '<p>[1] and [x] (y) are not links</p>\n');
+  });
+
   it('keeps only absolute http(s) images', () => {
     assert.equal(renderMarkdown('![cat](https://example.com/cat.png "Cat")'),
       '<p><img src="https://example.com/cat.png" alt="cat" title="Cat" /></p>\n');
@@ -216,6 +224,14 @@ describe('renderMarkdown: limits', () => {
     const html = renderMarkdown(source);
     assert.equal((html.match(/<em>some emphasis<\/em>/g) ?? []).length, 1000);
     assert.equal((html.match(/<a href="https:\/\/example.com\/p"/g) ?? []).length, 1000);
+    // Citations, arithmetic and snake_case are not link or emphasis attempts
+    // worth charging for; formatting must survive to the end of the document.
+    let cited = '';
+    for (let i = 0; cited.length < 90_000; i += 1) {
+      cited += `Result [${i}] (see appendix) holds, 2 * 3 = 6 in snake_case, *noted*.${i % 30 === 29 ? '\n\n' : ' '}`;
+    }
+    const citedHtml = renderMarkdown(cited);
+    assert.equal((citedHtml.match(/<em>noted<\/em>/g) ?? []).length, (cited.match(/\*noted\*/g) ?? []).length);
     const longUrl = `https://example.com/${'x'.repeat(700)}`;
     assert.match(renderMarkdown(`${'word '.repeat(300)}[long](${longUrl}) end`), new RegExp(`<a href="${longUrl}"`));
   });
@@ -226,6 +242,7 @@ describe('markdownExcerpt', () => {
     const source = '# Hello *world*\n\nThis is **bold** & <b>raw</b> text, a [link](https://x.example) and `code`.\n\n- one\n- two';
     assert.equal(markdownExcerpt(source, 500), 'Hello world This is bold & raw text, a link and code. one two');
     assert.equal(markdownExcerpt('Tom &amp; Jerry &lt;3 "quotes"', 500), 'Tom & Jerry <3 "quotes"');
+    assert.equal(markdownExcerpt('&quot;x&quot; &copy; &#169; a&nbsp;b \\<b\\>', 500), '"x" © © a b <b>');
     assert.equal(markdownExcerpt('<script>alert(1)</script>safe', 500), 'safe');
     assert.equal(markdownExcerpt('| a | b |\n|---|---|\n| 1 | 2 |', 500), 'a b 1 2');
   });
