@@ -4,9 +4,11 @@ import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { accountRoutes, loadViewer } from './modules/accounts/index.ts';
 import { dashboardRoutes, discoveryRoutes, publicRoutes } from './modules/catalog/index.ts';
+import { commerceRoutes } from './modules/commerce/index.ts';
 import { creatorRoutes } from './modules/creators/index.ts';
 import { healthRoutes, homeRoutes } from './modules/home/routes.tsx';
 import { mailboxRoutes } from './modules/mail/index.ts';
+import { dashboardMediaRoutes, streamedUploadRoutes, uploadApiRoutes } from './modules/media/index.ts';
 import type { Deps } from './deps.ts';
 import { isHttps } from './platform/config.ts';
 import { AppError, TooManyRequests } from './platform/errors.ts';
@@ -15,6 +17,7 @@ import { csrfProtection } from './platform/http/csrf.ts';
 import { flashMessages } from './platform/http/flash.ts';
 import { formBodiesOnly } from './platform/http/forms.ts';
 import { requestContext, securityHeaders } from './platform/http/security.ts';
+import { storageRoutes } from './platform/storage/index.ts';
 import { ErrorPage } from './ui/error-page.tsx';
 import { renderPage } from './ui/render.tsx';
 import { mountStaticFiles } from './ui/static-files.ts';
@@ -30,10 +33,14 @@ export function createApp(deps: Deps) {
   const app = new Hono<AppEnv>();
 
   app.use(requestContext({ log: deps.log, trustProxy: config.trustProxy }));
-  app.use(securityHeaders({ https }));
+  app.use(securityHeaders({ https, extraOrigins: deps.store.browserOrigin ? [deps.store.browserOrigin] : [] }));
   // Registered before the session and CSRF middleware, so they answer without touching either.
   app.route('/', healthRoutes(deps));
   mountStaticFiles(app);
+  // Streamed bodies of any size, authenticated by their own signature or CSRF field: before the
+  // form body limit and the body-parsing CSRF check.
+  if (deps.store.kind === 'local') app.route('/', storageRoutes({ store: deps.store, secret: config.appSecret, now: () => deps.clock.now() }));
+  app.route('/', streamedUploadRoutes(deps));
 
   app.use(bodyLimit({ maxSize: FORM_BODY_LIMIT, onError: (c) => errorResponse(c as Context<AppEnv>, 413, 'That form is too large (the limit is 1 MB).', devMode) }));
   app.use(formBodiesOnly({ exemptPrefixes: NON_FORM_PREFIXES }));
@@ -45,8 +52,11 @@ export function createApp(deps: Deps) {
   app.route('/', accountRoutes(deps));
   app.route('/', creatorRoutes(deps));
   app.route('/', dashboardRoutes(deps));
+  app.route('/', uploadApiRoutes(deps));
+  app.route('/', dashboardMediaRoutes(deps));
   app.route('/', discoveryRoutes(deps));
   app.route('/', publicRoutes(deps));
+  app.route('/', commerceRoutes(deps));
   if (devMode) app.route('/', mailboxRoutes(deps));
 
   app.notFound((c) => errorResponse(c as Context<AppEnv>, 404, 'We could not find that page. It may have moved, or the address may be mistyped.', devMode));

@@ -7,6 +7,8 @@ import { createKysely, createPool } from './platform/db.ts';
 import { startEmbeddedPostgres } from './platform/embedded-postgres.ts';
 import type { Logger } from './platform/log.ts';
 import { migrate } from './platform/migrate.ts';
+import { createPaymentProvider } from './platform/payments/index.ts';
+import { createStore } from './platform/storage/index.ts';
 
 export async function openDeps(config: Config, log: Logger, opts: { poolSize?: number } = {}) {
   const embedded = config.databaseUrl
@@ -21,7 +23,7 @@ export async function openDeps(config: Config, log: Logger, opts: { poolSize?: n
     await embedded?.stop();
     throw err;
   }
-  const deps: Deps = { config, pool, db: createKysely<Database>(pool), log, clock: systemClock };
+  const deps: Deps = { config, pool, db: createKysely<Database>(pool), log, clock: systemClock, payments: createPaymentProvider(config), store: createStore(config) };
   return {
     deps,
     /** Whether this process owns the embedded database (and so must stop it last). */

@@ -8,9 +8,13 @@ import type { AccountsTables } from './modules/accounts/tables.ts';
 import type { MailTables } from './modules/mail/tables.ts';
 import type { CreatorsTables } from './modules/creators/tables.ts';
 import type { CatalogTables } from './modules/catalog/tables.ts';
+import type { CommerceTables } from './modules/commerce/tables.ts';
+import type { PaymentProvider } from './platform/payments/types.ts';
+import type { ObjectStore } from './platform/storage/index.ts';
+import type { MediaTables } from './modules/media/tables.ts';
 
 /** Every module's tables: the database's shape as Kysely sees it. */
-export interface Database extends AccountsTables, MailTables, CreatorsTables, CatalogTables {}
+export interface Database extends AccountsTables, MailTables, CreatorsTables, CatalogTables, CommerceTables, MediaTables {}
 
 /** A connection or an open transaction: query functions accept either. */
 export type Executor = Kysely<Database>;
@@ -24,4 +28,8 @@ export interface Deps {
   db: Kysely<Database>;
   log: Logger;
   clock: Clock;
+  /** The configured payment processor (local test provider or Stripe). */
+  payments: PaymentProvider;
+  /** Object storage (local files or S3), chosen by config. */
+  store: ObjectStore;
 }

@@ -27,7 +27,8 @@ test('every bad key is named in one error', () => {
 test('production refuses the development secret and a missing SMTP server', () => {
   assert.throws(() => parseConfig({ APP_ENV: 'production' }), (err: ConfigError) =>
     err.problems.some((p) => p.startsWith('APP_SECRET')) && err.problems.some((p) => p.startsWith('SMTP_URL')));
-  const ok = parseConfig({ APP_ENV: 'production', APP_SECRET: 'x'.repeat(40), SMTP_URL: 'smtp://mail:25', BASE_URL: 'https://makenot.work/' });
+  const ok = parseConfig({ APP_ENV: 'production', APP_SECRET: 'x'.repeat(40), SMTP_URL: 'smtp://mail:25', BASE_URL: 'https://makenot.work/',
+    STRIPE_SECRET_KEY: 'sk_live_abc123', STRIPE_WEBHOOK_SECRET: 'whsec_abc123' });
   assert.equal(ok.baseUrl, 'https://makenot.work');
   assert.equal(ok.seedDemo, false);
 });

@@ -26,6 +26,23 @@ export interface Config {
   trustProxy: boolean;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   seedDemo: boolean;
+  payments: PaymentsConfig;
+  storage: StorageConfig;
+}
+
+export interface StorageConfig {
+  /** local: files under DATA_DIR/storage, signed URLs served by the app; s3: any S3-compatible store. */
+  backend: 'local' | 's3';
+  s3: { endpoint: string | null; region: string; bucket: string; accessKeyId: string; secretAccessKey: string; forcePathStyle: boolean } | null;
+}
+
+export interface PaymentsConfig {
+  /** local: the built-in test checkout (never in production); stripe: Stripe Connect. */
+  provider: 'local' | 'stripe';
+  stripeSecretKey: string | null;
+  stripeWebhookSecret: string | null;
+  /** Another Stripe API endpoint (a local stub in tests); null = api.stripe.com. */
+  stripeApi: { host: string; port: number; protocol: 'http' | 'https' } | null;
 }
 
 type Env = Record<string, string | undefined>;
@@ -94,6 +111,9 @@ export function parseConfig(env: Env, cwd = process.cwd()): Config {
   const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
   if (!levels.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${levels.join(', ')}`);
 
+  const payments = parsePayments(env, appEnv, problems);
+  const storage = parseStorage(env, problems, bool);
+
   const config: Config = {
     env: appEnv,
     port,
@@ -110,9 +130,55 @@ export function parseConfig(env: Env, cwd = process.cwd()): Config {
     trustProxy: bool('TRUST_PROXY', false),
     logLevel: logLevel as Config['logLevel'],
     seedDemo: bool('SEED_DEMO', appEnv === 'development'),
+    payments,
+    storage,
   };
   if (problems.length) throw new ConfigError(problems);
   return config;
+}
+
+function parsePayments(env: Env, appEnv: AppEnv, problems: string[]): PaymentsConfig {
+  const provider = env.PAYMENTS_PROVIDER || (appEnv === 'production' ? 'stripe' : 'local');
+  if (provider !== 'local' && provider !== 'stripe') problems.push(`PAYMENTS_PROVIDER must be local or stripe (got "${provider}")`);
+  // The local provider "pays" with a button: in production that would give everything away.
+  if (provider === 'local' && appEnv === 'production') problems.push('PAYMENTS_PROVIDER=local is a test mode and cannot run in production; set PAYMENTS_PROVIDER=stripe');
+  const secretKey = env.STRIPE_SECRET_KEY || null;
+  const webhookSecret = env.STRIPE_WEBHOOK_SECRET || null;
+  if (provider === 'stripe') {
+    if (!secretKey || !/^(sk|rk)_(test|live)_\w+$/.test(secretKey)) problems.push('STRIPE_SECRET_KEY must be set to a Stripe secret key (sk_live_… or sk_test_…) when PAYMENTS_PROVIDER=stripe');
+    if (!webhookSecret || !/^whsec_\w+$/.test(webhookSecret)) problems.push('STRIPE_WEBHOOK_SECRET must be set to the endpoint signing secret (whsec_…) when PAYMENTS_PROVIDER=stripe');
+    if (appEnv === 'production' && secretKey?.includes('_test_')) problems.push('STRIPE_SECRET_KEY is a test key; production needs a live key');
+  }
+  let stripeApi: PaymentsConfig['stripeApi'] = null;
+  if (env.STRIPE_API_BASE) {
+    const m = /^(https?):\/\/([^/:\s]+)(?::(\d{1,5}))?\/?$/.exec(env.STRIPE_API_BASE);
+    if (!m || appEnv === 'production') problems.push('STRIPE_API_BASE must be an http(s)://host[:port] URL, and is for tests only (not production)');
+    else stripeApi = { protocol: m[1] as 'http' | 'https', host: m[2]!, port: Number(m[3] ?? (m[1] === 'https' ? 443 : 80)) };
+  }
+  return { provider: provider === 'stripe' ? 'stripe' : 'local', stripeSecretKey: secretKey, stripeWebhookSecret: webhookSecret, stripeApi };
+}
+
+function parseStorage(env: Env, problems: string[], bool: (key: string, fallback: boolean) => boolean): StorageConfig {
+  const backend = env.STORAGE_BACKEND || 'local';
+  if (backend !== 'local' && backend !== 's3') problems.push(`STORAGE_BACKEND must be local or s3 (got "${backend}")`);
+  if (backend !== 's3') return { backend: 'local', s3: null };
+  const need = (key: string) => {
+    if (!env[key]) problems.push(`${key} is required when STORAGE_BACKEND=s3`);
+    return env[key] ?? '';
+  };
+  const endpoint = env.S3_ENDPOINT || null;
+  if (endpoint && !/^https?:\/\/[^\s/]+\/?$/.test(endpoint)) problems.push(`S3_ENDPOINT must be an http(s)://host[:port] URL without a path (got "${endpoint}")`);
+  const bucket = need('S3_BUCKET');
+  if (bucket && !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) problems.push(`S3_BUCKET must be a valid bucket name (got "${bucket}")`);
+  return {
+    backend: 's3',
+    s3: {
+      endpoint: endpoint?.replace(/\/$/, '') ?? null, region: need('S3_REGION'), bucket,
+      accessKeyId: need('S3_ACCESS_KEY_ID'), secretAccessKey: need('S3_SECRET_ACCESS_KEY'),
+      // Path-style (http://host/bucket/key) is what most self-hosted stores need.
+      forcePathStyle: bool('S3_FORCE_PATH_STYLE', endpoint !== null),
+    },
+  };
 }
 
 export function loadConfig(): Config {

@@ -78,6 +78,7 @@ function SignedInLinks(p: { viewer: Viewer; csrfToken: string; devMode: boolean 
   return (
     <>
       {p.devMode ? <li><a href="/dev/mailbox">Mailbox</a></li> : null}
+      <li><a href="/library">Library</a></li>
       <li>{p.viewer.isCreator ? <a href="/dashboard">Dashboard</a> : <a href="/creator/start">Become a creator</a>}</li>
       <li><a href="/account">{p.viewer.displayName}</a></li>
       <li>

@@ -13,6 +13,7 @@ const FILES: Record<string, { path: string; type: string }> = {
   'app.css': { path: here('app.css'), type: 'text/css; charset=utf-8' },
   'favicon.svg': { path: here('favicon.svg'), type: 'image/svg+xml' },
   'htmx.min.js': { path: require.resolve('htmx.org/dist/htmx.min.js'), type: 'text/javascript; charset=utf-8' },
+  'uploader.js': { path: here('uploader.js'), type: 'text/javascript; charset=utf-8' },
 };
 
 export function mountStaticFiles(app: Hono<any>) { // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -1,5 +1,8 @@
 // The real app on a real (per-file) database, for route tests through app.request().
 import type { Hono } from 'hono';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { createApp } from '../../src/app.tsx';
 import { systemClock, type Database, type Deps } from '../../src/deps.ts';
 import { taskList } from '../../src/jobs.ts';
@@ -7,6 +10,8 @@ import { parseConfig } from '../../src/platform/config.ts';
 import { createKysely, createPool } from '../../src/platform/db.ts';
 import { createLogger } from '../../src/platform/log.ts';
 import { runDueJobs } from '../../src/platform/queue.ts';
+import { createPaymentProvider } from '../../src/platform/payments/index.ts';
+import { createStore } from '../../src/platform/storage/index.ts';
 import { createTestDatabase } from './db.ts';
 
 export interface TestApp {
@@ -19,10 +24,12 @@ export interface TestApp {
 
 export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const database = await createTestDatabase();
-  const config = parseConfig({ APP_ENV: 'development', LOG_LEVEL: 'silent', DATABASE_URL: database.url, BASE_URL: 'http://localhost:3000', ...env });
+  // Local object storage lives under DATA_DIR: each test app gets its own, removed at close.
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'makenot-app-'));
+  const config = parseConfig({ APP_ENV: 'development', LOG_LEVEL: 'silent', DATABASE_URL: database.url, BASE_URL: 'http://localhost:3000', DATA_DIR: dataDir, ...env });
   const log = createLogger(config.logLevel);
   const pool = createPool(database.url, 10);
-  const deps: Deps = { config, pool, db: createKysely<Database>(pool), log, clock: systemClock };
+  const deps: Deps = { config, pool, db: createKysely<Database>(pool), log, clock: systemClock, payments: createPaymentProvider(config), store: createStore(config) };
   return {
     deps,
     app: createApp(deps),
@@ -30,6 +37,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     async close() {
       await deps.db.destroy();
       await database.drop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

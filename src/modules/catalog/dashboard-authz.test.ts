@@ -5,15 +5,17 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createTestApp, type TestApp } from '../../../test/support/app.ts';
 import type { TestClient } from '../../../test/support/client.ts';
-import { signUpCreator, type TestUser } from '../../../test/support/factories.ts';
+import { checkoutKey } from '../../../test/support/commerce.ts';
+import { publishedProject, signUpCreator, signUpUser, type TestUser } from '../../../test/support/factories.ts';
+import { api } from '../../../test/support/uploads.ts';
 import { addVersion, createItem, setChapters, updateItem } from './items-service.ts';
 import { createProject } from './projects-service.ts';
 
 let t: TestApp;
 let a: TestUser;
 let b: TestUser;
-const A = { project: '', audio: '', version: '' };
-const B = { project: '', audio: '', version: '' };
+const A = { project: '', audio: '', version: '', file: '', order: '' };
+const B = { project: '', audio: '', version: '', file: '', order: '' };
 
 before(async () => {
   t = await createTestApp();
@@ -26,6 +28,18 @@ before(async () => {
     await addVersion(t.deps, user.viewer, ids.audio, { label: '1.0', released_on: '2026-01-01' });
     await setChapters(t.deps, user.viewer, ids.audio, { chapters: '0:00 Intro' });
     ids.version = (await t.deps.db.selectFrom('item_versions').select('id').where('item_id', '=', ids.audio).executeTakeFirstOrThrow()).id;
+    await user.client.get(`/dashboard/items/${ids.audio}/edit?step=details`);
+    const started = await api(user, 'POST', '/api/uploads', { fileName: 'take.wav', size: 1000, type: 'audio/wav', itemId: ids.audio });
+    assert.equal(started.status, 201, JSON.stringify(started.json));
+    ids.file = started.json.id as string;
+    // A paid sale of the creator's, so the refund route has a real order to aim at.
+    const { itemIds: [forSale = ''] } = await publishedProject(t, user, `${user.viewer.username}'s shop`, [
+      { type: 'download', title: 'For sale', fields: { price_kind: 'fixed', price_amount: '4.00' } }]);
+    const fan = await signUpUser(t);
+    await fan.client.get(`/i/${forSale}`);
+    const checkout = await fan.client.post(`/i/${forSale}/checkout`, { checkout_key: checkoutKey() });
+    await fan.client.post(checkout.headers.get('location')!, { outcome: 'pay' });
+    ids.order = (await t.deps.db.selectFrom('order_lines').select('order_id').where('item_id', '=', forSale).executeTakeFirstOrThrow()).order_id;
   }
   await b.client.get('/dashboard');
 });
@@ -45,7 +59,9 @@ async function snapshot(creatorId: string) {
   const versions = await db.selectFrom('item_versions').selectAll().where('item_id', 'in', itemIds).orderBy('id').execute();
   const chapters = await db.selectFrom('item_chapters').selectAll().where('item_id', 'in', itemIds).orderBy('id').execute();
   const tags = await db.selectFrom('item_tags').selectAll().where('item_id', 'in', itemIds).orderBy('item_id').orderBy('tag_path').execute();
-  return { projects, items, versions, chapters, tags };
+  const files = await db.selectFrom('media_files').selectAll().where('creator_id', '=', creatorId).orderBy('id').execute();
+  const sales = await db.selectFrom('order_ledger').selectAll().where('creator_id', '=', creatorId).orderBy('order_id').execute();
+  return { projects, items, versions, chapters, tags, files, sales };
 }
 
 // Each id-taking route with the form a real attacker would send: valid, complete input, so a
@@ -57,7 +73,7 @@ const STEP_FORMS: Record<string, [string, string][]> = {
   review: [['go', 'next']],
 };
 
-function attacks(ids: { project: string; item: string; version: string }): { method: 'GET' | 'POST'; route: string; path: string; form: [string, string][] }[] {
+function attacks(ids: { project: string; item: string; version: string; file: string; order: string }): { method: 'GET' | 'POST'; route: string; path: string; form: [string, string][] }[] {
   const list: { method: 'GET' | 'POST'; route: string; path: string; form: [string, string][] }[] = [
     { method: 'GET', route: '/dashboard/projects/:id', path: `/dashboard/projects/${ids.project}`, form: [] },
     { method: 'POST', route: '/dashboard/projects/:id', path: `/dashboard/projects/${ids.project}`, form: [['title', 'Hijacked'], ['description', ''], ['status', 'published']] },
@@ -68,6 +84,11 @@ function attacks(ids: { project: string; item: string; version: string }): { met
     { method: 'POST', route: '/dashboard/items/:id/versions', path: `/dashboard/items/${ids.item}/versions`, form: [['label', '9.9']] },
     { method: 'POST', route: '/dashboard/items/:id/versions/:versionId/delete', path: `/dashboard/items/${ids.item}/versions/${ids.version}/delete`, form: [] },
     { method: 'POST', route: '/dashboard/items/:id/chapters', path: `/dashboard/items/${ids.item}/chapters`, form: [['chapters', '0:00 Hijacked']] },
+    { method: 'GET', route: '/dashboard/items/:id/files', path: `/dashboard/items/${ids.item}/files`, form: [] },
+    { method: 'GET', route: '/dashboard/items/:id/files/upload', path: `/dashboard/items/${ids.item}/files/upload`, form: [] },
+    { method: 'POST', route: '/dashboard/items/:id/files/upload', path: `/dashboard/items/${ids.item}/files/upload`, form: [] },
+    { method: 'POST', route: '/dashboard/media/:id/reprocess', path: `/dashboard/media/${ids.file}/reprocess`, form: [] },
+    { method: 'POST', route: '/dashboard/sales/:orderId/refund', path: `/dashboard/sales/${ids.order}/refund`, form: [] },
   ];
   for (const [step, form] of Object.entries(STEP_FORMS)) {
     list.push({ method: 'GET', route: '/dashboard/items/:id/edit', path: `/dashboard/items/${ids.item}/edit?step=${step}`, form: [] });
@@ -80,7 +101,7 @@ describe('another creator\'s ids', () => {
   test('the attack list covers every dashboard route that takes an id', () => {
     const routes = new Set(t.app.routes.filter((r) => ['GET', 'POST'].includes(r.method) && r.path.startsWith('/dashboard/') && r.path.includes('/:'))
       .map((r) => `${r.method} ${r.path}`));
-    const covered = new Set(attacks({ project: 'p', item: 'i', version: 'v' }).map((x) => `${x.method} ${x.route}`));
+    const covered = new Set(attacks({ project: 'p', item: 'i', version: 'v', file: 'f', order: 'o' }).map((x) => `${x.method} ${x.route}`));
     assert.ok(routes.size >= 11, [...routes].join(', '));
     for (const route of routes) assert.ok(covered.has(route), `${route} is not tried by the authorisation test`);
   });
@@ -89,8 +110,8 @@ describe('another creator\'s ids', () => {
     const before = await snapshot(a.viewer.id);
     const tried: string[] = [];
     // A's ids everywhere; also B's own item with A's version (a foreign child under an owned parent).
-    const cases = [...attacks({ project: A.project, item: A.audio, version: A.version }),
-      ...attacks({ project: B.project, item: B.audio, version: A.version }).filter((x) => x.route.includes(':versionId'))];
+    const cases = [...attacks({ project: A.project, item: A.audio, version: A.version, file: A.file, order: A.order }),
+      ...attacks({ project: B.project, item: B.audio, version: A.version, file: A.file, order: A.order }).filter((x) => x.route.includes(':versionId'))];
     for (const x of cases) {
       const res = x.method === 'GET' ? await b.client.get(x.path) : await submit(b.client, x.path, x.form);
       assert.equal(res.status, 404, `${x.method} ${x.path}`);
@@ -98,14 +119,14 @@ describe('another creator\'s ids', () => {
       tried.push(`${x.method} ${x.route}`);
     }
     assert.deepEqual(await snapshot(a.viewer.id), before);
-    assert.equal(new Set(tried).size, 11, "every id-taking route was tried");
+    assert.equal(new Set(tried).size, 16, "every id-taking route was tried");
   });
 
   test('malformed ids are 404 too', async () => {
     const before = await snapshot(b.viewer.id);
     for (const bad of ['not-a-uuid', '123', `${B.audio}x`, B.audio.toUpperCase().replace(/-/g, ''), '%00', "1' OR '1'='1"]) {
       const enc = encodeURIComponent(bad);
-      for (const x of attacks({ project: enc, item: enc, version: B.version })) {
+      for (const x of attacks({ project: enc, item: enc, version: B.version, file: enc, order: enc })) {
         const res = x.method === 'GET' ? await b.client.get(x.path) : await submit(b.client, x.path, x.form);
         assert.equal(res.status, 404, `${x.method} ${x.path}`);
       }

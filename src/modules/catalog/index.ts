@@ -4,3 +4,8 @@ export { discoveryRoutes } from './routes/discovery.tsx';
 export { publicRoutes } from './routes/public.tsx';
 export { seedDemoCatalog } from './demo.ts';
 export type { CatalogTables } from './tables.ts';
+// For commerce: what an item costs and who sells it, and the sales count it maintains.
+export { addItemSales, findItem } from './queries/items.ts';
+export { formatMoney, parseMoney, toDecimalString, splitLargestRemainder } from './money.ts';
+// For the media module: uploads attach to items the creator owns.
+export { getOwnedItem, listVersions } from './items-service.ts';

@@ -16,7 +16,7 @@ export function csrfProtection(opts: { secret: string; https: boolean; exemptPre
       cookie = randomToken();
       setAppCookie(c, COOKIE.csrf, cookie, { https: opts.https });
     }
-    const expected = hmac(opts.secret, `csrf:${cookie}`);
+    const expected = csrfTokenFor(opts.secret, cookie);
     c.set('csrfToken', expected);
 
     const exempt = opts.exemptPrefixes?.some((p) => c.req.path.startsWith(p));
@@ -28,6 +28,11 @@ export function csrfProtection(opts: { secret: string; https: boolean; exemptPre
     }
     await next();
   };
+}
+
+/** The token a page must send back for this browser's CSRF cookie (for routes that stream their body and check it themselves). */
+export function csrfTokenFor(secret: string, cookie: string): string {
+  return hmac(secret, `csrf:${cookie}`);
 }
 
 /** Issue a fresh CSRF cookie (at login and logout, so a token never outlives its session). */

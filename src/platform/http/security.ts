@@ -7,13 +7,14 @@ import type { Logger } from '../log.ts';
 import type { AppEnv } from './context.ts';
 
 // Only our own origin: no inline scripts or styles, no third-party anything, no framing.
-const CSP = [
+// extraOrigins: an S3 store's origin, which the uploader PUTs parts to and players stream from.
+const csp = (extra: string[]) => [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self'",
-  "img-src 'self' data: blob:",
-  "media-src 'self' blob:",
-  "connect-src 'self'",
+  ["img-src 'self' data: blob:", ...extra].join(' '),
+  ["media-src 'self' blob:", ...extra].join(' '),
+  ["connect-src 'self'", ...extra].join(' '),
   "font-src 'self'",
   "object-src 'none'",
   "base-uri 'self'",
@@ -21,7 +22,8 @@ const CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-export function securityHeaders(opts: { https: boolean }): MiddlewareHandler {
+export function securityHeaders(opts: { https: boolean; extraOrigins?: string[] }): MiddlewareHandler {
+  const CSP = csp(opts.extraOrigins ?? []);
   return async (c, next) => {
     await next();
     // c.header() (not c.res.headers.set) so this also reaches responses built by sub-apps.

@@ -135,3 +135,9 @@ export function listPublicItemsByCreator(db: Executor, creatorId: string, limit:
     .where('i.creator_id', '=', creatorId).where('i.status', '=', 'published').where('p.status', '=', 'published')
     .orderBy('i.published_at', 'desc').limit(limit).execute();
 }
+
+/** Commerce keeps this in step with its ledger, in the transaction that changed a sale. */
+export function addItemSales(db: Executor, itemIds: string[], delta: 1 | -1) {
+  if (!itemIds.length) return Promise.resolve([]);
+  return db.updateTable('items').set({ sales_count: sql`greatest(sales_count + ${delta}, 0)` }).where('id', 'in', itemIds).execute();
+}

@@ -3,7 +3,9 @@ import { Hono } from 'hono';
 import type { Deps } from '../../../deps.ts';
 import type { AppEnv } from '../../../platform/http/context.ts';
 import { renderPage } from '../../../ui/render.tsx';
+import { randomToken } from '../../../platform/crypto.ts';
 import { canonicalUsername } from '../../accounts/index.ts';
+import { isEntitled, isEntitledByReceipt } from '../../commerce/index.ts';
 import { getItemPage } from '../items-service.ts';
 import { getProfilePage } from '../profile-service.ts';
 import { getProjectPage } from '../projects-service.ts';
@@ -34,10 +36,15 @@ export function publicRoutes(deps: Deps) {
   });
 
   app.get('/i/:id', async (c) => {
-    const page = await getItemPage(deps, c.req.param('id'), c.get('viewer'));
-    // Entitlements arrive with commerce; until then the owner and free items read everything.
-    const entitled = page.isOwner || page.item.price_kind === 'free';
-    return renderPage(c, { title: page.item.title, devMode }, <ItemPage {...page} entitled={entitled} />);
+    const viewer = c.get('viewer');
+    const page = await getItemPage(deps, c.req.param('id'), viewer);
+    // Bought (by this account, an email it verified, or the holder of a receipt link) comes from
+    // the commerce ledger. The owner sees everything; a free item's text stays open to all.
+    const owned = (viewer ? await isEntitled(deps.db, { userId: viewer.id }, page.item.id) : false)
+      || await isEntitledByReceipt(deps, c.req.query(), page.item.id);
+    const entitled = page.isOwner || owned || page.item.price_kind === 'free';
+    return renderPage(c, { title: page.item.title, devMode }, <ItemPage {...page} entitled={entitled}
+      buy={{ owned, csrfToken: c.get('csrfToken'), checkoutKey: randomToken(18), signedIn: !!viewer }} />);
   });
   return app;
 }

@@ -29,6 +29,7 @@ export function DetailsStep(p: WizardProps) {
           hint="Optional. Who made this with you, one per line: “Mixing: Ana Ruiz”." />
         <TagsField value={v.tags} error={e.tags} />
       </StepForm>
+      {p.filesSection}
       {p.item.type === 'audio' || p.item.type === 'video' || p.item.type === 'download' ? <VersionsSection {...p} /> : null}
       {p.item.type === 'audio' ? <ChaptersSection {...p} /> : null}
     </>

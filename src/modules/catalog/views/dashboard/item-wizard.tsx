@@ -31,6 +31,8 @@ export interface WizardProps {
   version?: { values: Record<string, string>; errors: FieldErrors };
   chaptersForm?: { value: string; error?: string };
   publishError?: string;
+  /** Rendered by the media module: the uploader and this item's files. */
+  filesSection?: Child;
 }
 
 const TYPE_CHOICES: { value: ItemType; hint: string }[] = [

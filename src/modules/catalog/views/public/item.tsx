@@ -2,6 +2,7 @@
 import type { Selectable } from 'kysely';
 import { splitPreview } from '../../item-input.ts';
 import type { AiUse, CatalogTables, ItemType, PriceKind, PublishStatus } from '../../tables.ts';
+import { formatMoney, toDecimalString } from '../../money.ts';
 import { AI_LABELS, formatDuration, Markdown, priceLabel, StatusBadge, TYPE_LABELS } from '../shared.tsx';
 
 export interface ItemPageProps {
@@ -15,9 +16,13 @@ export interface ItemPageProps {
   versions: Selectable<CatalogTables['item_versions']>[];
   chapters: Selectable<CatalogTables['item_chapters']>[];
   isOwner: boolean;
-  /** May read the full text (owner, free item, or — with commerce — a buyer). */
+  /** May read the full text (owner, free item, or a buyer). */
   entitled: boolean;
+  /** For the buy box: whether the viewer already owns it, and what its forms need. */
+  buy: BuyBoxState;
 }
+
+export interface BuyBoxState { owned: boolean; csrfToken: string; checkoutKey: string; signedIn: boolean }
 
 export function ItemPage(p: ItemPageProps) {
   const { item } = p;
@@ -33,10 +38,7 @@ export function ItemPage(p: ItemPageProps) {
       </p>
       {p.isOwner ? <p class="banner owner-note">You own this item{item.is_public ? '' : ' — only you can see it until it and its project are published'}. <a href={`/dashboard/items/${item.id}/edit`}>Edit item</a></p> : null}
 
-      <section class="buy-box card" aria-label="Price">
-        <p class="price">{priceLabel(item)}</p>
-        <p class="muted">{item.price_kind === 'free' ? 'Free to enjoy.' : 'Buying opens with checkout; creators keep 100% of every sale.'}</p>
-      </section>
+      <BuyBox item={item} isOwner={p.isOwner} buy={p.buy} />
 
       <Markdown source={item.description} />
       {item.type === 'text' ? <TextBody body={item.body} entitled={p.entitled} /> : null}
@@ -78,9 +80,47 @@ function TextBody(p: { body: string; entitled: boolean }) {
       {hasMore ? (
         <aside class="paywall card" role="note">
           <h2>Keep reading</h2>
-          <p>The rest of this text is for people who bought it. Buying opens with checkout.</p>
+          <p>The rest of this text is for people who bought it. <a href="#buy">Buy it</a> to read on.</p>
         </aside>
       ) : null}
     </>
+  );
+}
+
+/** Buy, claim or pay what you want; "In your library" once owned. Forms post to commerce. */
+function BuyBox(p: { item: ItemPageProps['item']; isOwner: boolean; buy: BuyBoxState }) {
+  const { item, buy } = p;
+  const money = (amount: number) => formatMoney({ amount, currency: item.currency });
+  const label = item.price_kind === 'free' ? 'Get it free'
+    : item.price_kind === 'fixed' ? `Buy for ${money(item.price_amount)}` : item.price_amount > 0 ? 'Buy' : 'Get it';
+  return (
+    <section class="buy-box card" id="buy" aria-label="Price">
+      <p class="price">{priceLabel(item)}</p>
+      {p.isOwner ? <p class="muted">This is your item; fans buy it here. Creators keep 100% of every sale.</p>
+        : buy.owned ? <p class="owned"><strong>In your library.</strong> {buy.signedIn ? <a href="/library">Open your library</a> : 'Your receipt email has the link.'}</p>
+        : item.is_public ? (
+          <form method="post" action={`/i/${item.id}/checkout`} class="stack-form buy-form">
+            <input type="hidden" name="_csrf" value={buy.csrfToken} />
+            <input type="hidden" name="checkout_key" value={buy.checkoutKey} />
+            {item.price_kind === 'pwyw' ? (
+              <div class="field">
+                <label for="buy-amount">Your price ({item.currency})</label>
+                <p class="hint" id="buy-amount-hint">{item.price_amount > 0 ? `At least ${money(item.price_amount)}` : 'Any amount, or 0 to get it free'}{item.price_suggested ? ` · suggested ${money(item.price_suggested)}` : ''}</p>
+                <input id="buy-amount" name="amount" inputmode="decimal" required aria-describedby="buy-amount-hint"
+                  value={toDecimalString({ amount: item.price_suggested ?? item.price_amount, currency: item.currency })} />
+              </div>
+            ) : null}
+            {buy.signedIn ? null : (
+              <div class="field">
+                <label for="buy-email">Email for your receipt</label>
+                <p class="hint" id="buy-email-hint">No account needed: we email you a link at once. Log in with this address later to see it in your library.</p>
+                <input id="buy-email" name="email" type="email" autocomplete="email" required aria-describedby="buy-email-hint" />
+              </div>
+            )}
+            <button type="submit" class="button">{label}</button>
+          </form>
+        ) : null}
+      {!p.isOwner ? <p class="muted">Creators keep 100% of every sale. <a href={`/tip/${item.creator_username}`}>Tip {item.creator_name}</a></p> : null}
+    </section>
   );
 }

@@ -1,0 +1,142 @@
+// Checkout use cases: buy (fixed or pay-what-you-want), claim (free or $0, never touching the
+// processor), and tip. Each refusal is a typed error the routes turn into a page.
+import type { Deps } from '../../deps.ts';
+import { Conflict, NotFound, Unavailable, ValidationError } from '../../platform/errors.ts';
+import type { Viewer } from '../../platform/http/context.ts';
+import { sha256 } from '../../platform/crypto.ts';
+import { isUuid } from '../../platform/validate.ts';
+import { findItem, formatMoney, parseMoney } from '../catalog/index.ts';
+import * as ledger from './queries/ledger.ts';
+import * as q from './queries/orders.ts';
+import { queueReceipt, receiptPath } from './receipts.ts';
+import type { OrderKind } from './tables.ts';
+import { deliver, updateSalesCounts } from './webhooks.ts';
+
+export type CheckoutResult = { redirect: string };
+
+export class AlreadyOwned extends Conflict {
+  constructor(readonly signedIn: boolean) {
+    super(signedIn ? 'You already own this — it is in your library.' : 'This email address already has this item. Use the link in your receipt email, or log in to see your library.');
+  }
+}
+
+/** Same normalisation as account emails (NFKC, lower case), so a guest purchase finds its account. */
+export const emailKey = (email: string) => email.normalize('NFKC').trim().toLowerCase();
+
+function readGuestEmail(raw: unknown): string {
+  const email = typeof raw === 'string' ? raw.normalize('NFKC').trim() : '';
+  // Deliberately plain: the receipt email proves the address; this only catches typos.
+  if (email.length > 254 || !/^[^\s@<>,;:"]+@[^\s@<>,;:"]+\.[^\s@<>,;:"]+$/u.test(email)) {
+    throw new ValidationError({ email: 'Enter the email address for your receipt, like name@example.com.' });
+  }
+  return email;
+}
+
+/** One form render = one key; submitting it twice finds the first order. */
+function requestKey(buyer: string, form: Record<string, unknown>) {
+  const nonce = typeof form.checkout_key === 'string' && /^[\w-]{16,64}$/.test(form.checkout_key) ? form.checkout_key : null;
+  if (!nonce) throw new ValidationError({ form: 'This form has expired. Please reload the page and try again.' });
+  return sha256(`${buyer}\u0000${nonce}`).toString('hex');
+}
+
+export async function checkoutItem(deps: Deps, viewer: Viewer | null, itemId: string, form: Record<string, unknown>): Promise<CheckoutResult> {
+  const item = isUuid(itemId) ? await findItem(deps.db, itemId) : undefined;
+  if (!item || !item.is_public) throw new NotFound('This item is not for sale (it may have been unpublished or deleted).');
+  if (viewer?.id === item.creator_id) throw new Conflict('This is your own item — you cannot buy it.');
+  let amount = item.price_kind === 'fixed' ? item.price_amount : 0;
+  if (item.price_kind === 'pwyw') {
+    const parsed = parseMoney(typeof form.amount === 'string' ? form.amount : '', item.currency);
+    if (!parsed.ok) throw new ValidationError({ amount: parsed.error });
+    if (parsed.money.amount < item.price_amount) {
+      throw new ValidationError({ amount: `The minimum is ${formatMoney({ amount: item.price_amount, currency: item.currency })}.` });
+    }
+    amount = parsed.money.amount;
+  }
+  const email = viewer ? viewer.email : readGuestEmail(form.email);
+  const owned = await q.hasEntitlement(deps.db, viewer ? { userId: viewer.id } : { emailKey: emailKey(email) }, item.id);
+  if (owned) throw new AlreadyOwned(!!viewer);
+  return startOrder(deps, viewer, {
+    kind: amount === 0 ? 'claim' : 'purchase', creatorId: item.creator_id, email, currency: item.currency, amount,
+    requestKey: requestKey(viewer?.id ?? emailKey(email), form),
+    line: { item_id: item.id, title: item.title },
+    cancelPath: `/i/${item.id}`,
+  });
+}
+
+export async function tipCreator(deps: Deps, viewer: Viewer | null, creator: { id: string; username: string; displayName: string; currency: string }, form: Record<string, unknown>): Promise<CheckoutResult> {
+  if (viewer?.id === creator.id) throw new Conflict('You cannot tip yourself.');
+  const parsed = parseMoney(typeof form.amount === 'string' ? form.amount : '', creator.currency);
+  if (!parsed.ok) throw new ValidationError({ amount: parsed.error });
+  if (parsed.money.amount <= 0) throw new ValidationError({ amount: 'A tip needs an amount above zero.' });
+  const email = viewer ? viewer.email : readGuestEmail(form.email);
+  return startOrder(deps, viewer, {
+    kind: 'tip', creatorId: creator.id, email, currency: creator.currency, amount: parsed.money.amount,
+    requestKey: requestKey(viewer?.id ?? emailKey(email), form),
+    line: { item_id: null, title: `Tip to ${creator.displayName}` },
+    cancelPath: `/tip/${creator.username}`,
+  });
+}
+
+interface OrderSpec {
+  kind: OrderKind; creatorId: string; email: string; currency: string; amount: number; requestKey: string;
+  line: { item_id: string | null; title: string }; cancelPath: string;
+}
+
+async function startOrder(deps: Deps, viewer: Viewer | null, s: OrderSpec): Promise<CheckoutResult> {
+  const base = { request_key: s.requestKey, kind: s.kind, creator_id: s.creatorId, buyer_id: viewer?.id ?? null, buyer_email: s.email, buyer_email_key: emailKey(s.email), currency: s.currency, amount_total: s.amount };
+  const done = (orderId: string) => ({ redirect: viewer ? `/library?order=${orderId}` : receiptPath(deps, orderId) });
+
+  if (s.kind === 'claim') {
+    // A claim is its own zero payment, recorded in the same transaction as the order.
+    const orderId = await deps.db.transaction().execute(async (tx) => {
+      const { order, created } = await q.insertOrder(tx, { ...base, provider: 'free', account_id: null }, [{ ...s.line, amount: 0 }]);
+      if (created) {
+        await ledger.upsertPayment(tx, { provider: 'free', paymentRef: `claim_${order.id}`, orderId: order.id, amount: 0, currency: s.currency, status: 'succeeded' });
+        await updateSalesCounts(tx, order.id, false);
+        await queueReceipt(deps, tx, order.id);
+      }
+      return order.id;
+    });
+    return done(orderId);
+  }
+
+  const account = await chargeableAccount(deps, s.creatorId);
+  const { order } = await q.insertOrder(deps.db, { ...base, provider: deps.payments.name, account_id: account }, [{ ...s.line, amount: s.amount }]);
+  if (order.provider !== deps.payments.name) throw new Conflict('This checkout was started with another payment processor. Please start again.');
+  const paid = await q.orderLedger(deps.db, order.id);
+  if (paid?.is_paid) return done(order.id); // a resubmit after paying
+  if (order.checkout_url) return { redirect: order.checkout_url };
+  const session = await deps.payments.createCheckoutSession({
+    orderId: order.id, idempotencyKey: `checkout-${order.id}`, accountId: account, currency: s.currency,
+    lines: [{ title: s.line.title, amount: s.amount }], customerEmail: s.email,
+    successUrl: `${deps.config.baseUrl}${viewer ? `/library?order=${order.id}` : receiptPath(deps, order.id)}`,
+    cancelUrl: `${deps.config.baseUrl}${s.cancelPath}`,
+  });
+  const stored = await q.attachSession(deps.db, order.id, session.sessionId, session.url);
+  return { redirect: stored.checkout_url ?? session.url };
+}
+
+/** The creator's connected account, if it can take charges. Test mode connects it on first use. */
+async function chargeableAccount(deps: Deps, creatorId: string): Promise<string> {
+  let account = await ledger.findConnectedAccount(deps.db, creatorId);
+  if (deps.payments.name === 'local' && (!account || account.provider !== 'local')) {
+    await connectAccount(deps, creatorId, '', '/dashboard/sales');
+    account = await ledger.findConnectedAccount(deps.db, creatorId);
+  }
+  if (!account || account.provider !== deps.payments.name || !account.charges_enabled) {
+    throw new Unavailable('This creator cannot accept payments yet. Please try again later.');
+  }
+  return account.account_id;
+}
+
+/** Starts (or resumes) onboarding; returns where to send the creator next. */
+export async function connectAccount(deps: Deps, creatorId: string, email: string, returnPath: string) {
+  const existing = await ledger.findConnectedAccount(deps.db, creatorId);
+  const result = await deps.payments.startOnboarding({
+    creatorId, email, accountId: existing?.provider === deps.payments.name ? existing.account_id : null,
+    returnUrl: `${deps.config.baseUrl}${returnPath}`, refreshUrl: `${deps.config.baseUrl}/dashboard/sales`,
+  });
+  await ledger.saveConnectedAccount(deps.db, creatorId, deps.payments.name, result.accountId);
+  await deliver(deps, result.deliveries);
+  return result.url;
+}

@@ -1,0 +1,117 @@
+// SQL for checkout and for reading the ledger: orders, entitlement, library, sales, balances.
+import { sql } from 'kysely';
+import type { Executor } from '../../../deps.ts';
+import type { CommerceTables } from '../tables.ts';
+
+type NewOrder = Omit<CommerceTables['orders'], 'id' | 'created_at' | 'session_id' | 'checkout_url'>;
+
+/** Inserts the order unless its request key exists (a double submit); returns the order either way. */
+export async function insertOrder(db: Executor, order: NewOrder, lines: { item_id: string | null; title: string; amount: number }[]) {
+  const created = await db.insertInto('orders').values(order)
+    .onConflict((oc) => oc.column('request_key').doNothing()).returning('id').executeTakeFirst();
+  if (created) {
+    await db.insertInto('order_lines').values(lines.map((l) => ({ ...l, order_id: created.id, currency: order.currency }))).execute();
+  }
+  const row = await db.selectFrom('orders').selectAll().where('request_key', '=', order.request_key).executeTakeFirstOrThrow();
+  return { order: row, created: !!created };
+}
+
+/** First session wins: a concurrent double submit ends up at the same checkout page. */
+export async function attachSession(db: Executor, orderId: string, sessionId: string, url: string) {
+  await db.updateTable('orders').set({ session_id: sessionId, checkout_url: url }).where('id', '=', orderId).where('session_id', 'is', null).execute();
+  return db.selectFrom('orders').select(['session_id', 'checkout_url']).where('id', '=', orderId).executeTakeFirstOrThrow();
+}
+
+export function findOrderBySession(db: Executor, provider: string, sessionId: string) {
+  return db.selectFrom('orders').selectAll().where('provider', '=', provider).where('session_id', '=', sessionId).executeTakeFirst();
+}
+
+export function orderLedger(db: Executor, orderId: string) {
+  return db.selectFrom('order_ledger').selectAll().where('order_id', '=', orderId).executeTakeFirst();
+}
+
+export function orderLines(db: Executor, orderIds: string[]) {
+  if (!orderIds.length) return Promise.resolve([]);
+  return db.selectFrom('order_lines').selectAll().where('order_id', 'in', orderIds).orderBy('title').execute();
+}
+
+/**
+ * Orders belong to a buyer by account, or by an email address that account has verified (a
+ * guest purchase attaches to whoever later proves that address).
+ */
+function buyerIs(buyer: { userId: string } | { emailKey: string }) {
+  return sql<boolean>`(${'userId' in buyer
+    ? sql`ol.buyer_id = ${buyer.userId} OR ol.buyer_email_key = (SELECT email_key FROM users WHERE id = ${buyer.userId} AND email_verified_at IS NOT NULL)`
+    : sql`ol.buyer_email_key = ${buyer.emailKey}`})`;
+}
+
+export async function hasEntitlement(db: Executor, buyer: { userId: string } | { emailKey: string }, itemId: string) {
+  const row = await db.selectFrom('order_ledger as ol').innerJoin('order_lines as l', 'l.order_id', 'ol.order_id')
+    .select('ol.order_id').where('l.item_id', '=', itemId).where('ol.entitled', '=', true).where(buyerIs(buyer)).limit(1).executeTakeFirst();
+  return !!row;
+}
+
+/** Everything a buyer has (paid or not yet), newest first, with the creator's name. */
+export function libraryOrders(db: Executor, userId: string) {
+  return db.selectFrom('order_ledger as ol').innerJoin('users as c', 'c.id', 'ol.creator_id')
+    .selectAll('ol').select(['c.username as creator_username', 'c.display_name as creator_name'])
+    .where(buyerIs({ userId })).where((eb) => eb.or([eb('ol.is_paid', '=', true), eb('ol.amount_refunded', '>', 0)]))
+    .orderBy('ol.created_at', 'desc').limit(1000).execute();
+}
+
+export function orderWithCreator(db: Executor, orderId: string) {
+  return db.selectFrom('order_ledger as ol').innerJoin('users as c', 'c.id', 'ol.creator_id')
+    .selectAll('ol').select(['c.username as creator_username', 'c.display_name as creator_name'])
+    .where('ol.order_id', '=', orderId).executeTakeFirst();
+}
+
+export function creatorSales(db: Executor, creatorId: string, limit = 500) {
+  return db.selectFrom('order_ledger as ol')
+    .selectAll('ol')
+    .select((eb) => [eb.selectFrom('order_lines as l').whereRef('l.order_id', '=', 'ol.order_id')
+      .select(sql<string>`string_agg(l.title, ', ' ORDER BY l.title)`.as('t')).as('titles')])
+    .where('ol.creator_id', '=', creatorId).where((eb) => eb.or([eb('ol.is_paid', '=', true), eb('ol.amount_refunded', '>', 0)]))
+    .orderBy('ol.created_at', 'desc').limit(limit).execute();
+}
+
+/** Earned per currency: paid minus refunded, nothing for a lost dispute. */
+export function creatorRevenue(db: Executor, creatorId?: string) {
+  let q = db.selectFrom('order_ledger as ol')
+    .select(['ol.creator_id', 'ol.currency', sql<number>`count(*)::int`.as('sales'),
+      sql<number>`sum(CASE WHEN ol.dispute_lost THEN 0 ELSE greatest(ol.amount_paid - ol.amount_refunded, 0) END)::bigint`.as('net')])
+    .where('ol.is_paid', '=', true).groupBy(['ol.creator_id', 'ol.currency']);
+  if (creatorId) q = q.where('ol.creator_id', '=', creatorId);
+  return q.orderBy('ol.currency').execute();
+}
+
+/** Paid out or on its way, per creator and currency (failed payouts return to the balance). */
+export function payoutTotals(db: Executor, creatorId?: string) {
+  let q = db.selectFrom('payouts').select(['creator_id', 'currency', sql<number>`sum(amount)::bigint`.as('total')])
+    .where('status', '<>', 'failed').groupBy(['creator_id', 'currency']);
+  if (creatorId) q = q.where('creator_id', '=', creatorId);
+  return q.execute();
+}
+
+export function creatorPayouts(db: Executor, creatorId: string) {
+  return db.selectFrom('payouts').selectAll().where('creator_id', '=', creatorId).orderBy('created_at', 'desc').limit(200).execute();
+}
+
+export function connectedAccounts(db: Executor, provider: string) {
+  return db.selectFrom('connected_accounts').selectAll().where('provider', '=', provider).execute();
+}
+
+export async function replaceReconciliationFlag(db: Executor, f: { creatorId: string; currency: string; ledgerNet: number; providerNet: number }) {
+  if (f.ledgerNet === f.providerNet) {
+    await db.deleteFrom('reconciliation_flags').where('creator_id', '=', f.creatorId).where('currency', '=', f.currency).execute();
+    return;
+  }
+  await db.insertInto('reconciliation_flags')
+    .values({ creator_id: f.creatorId, currency: f.currency, ledger_net: f.ledgerNet, provider_net: f.providerNet })
+    .onConflict((oc) => oc.columns(['creator_id', 'currency']).doUpdateSet({ ledger_net: f.ledgerNet, provider_net: f.providerNet, checked_at: sql`now()` }))
+    .execute();
+}
+
+export function reconciliationFlags(db: Executor) {
+  return db.selectFrom('reconciliation_flags as f').innerJoin('users as u', 'u.id', 'f.creator_id')
+    .selectAll('f').select('u.username').orderBy('f.checked_at', 'desc').execute();
+}

@@ -1,0 +1,108 @@
+// Buying, claiming and tipping (forms post here from the item page and the tip page), and the
+// local provider's TEST MODE checkout page.
+import { Hono, type Context } from 'hono';
+import type { Deps } from '../../../deps.ts';
+import { AppError, NotFound, ValidationError } from '../../../platform/errors.ts';
+import { randomToken } from '../../../platform/crypto.ts';
+import type { AppEnv } from '../../../platform/http/context.ts';
+import type { LocalProvider } from '../../../platform/payments/local.ts';
+import { renderPage } from '../../../ui/render.tsx';
+import { findPublicUser } from '../../accounts/index.ts';
+import { findItem, formatMoney } from '../../catalog/index.ts';
+import { findCreator } from '../../creators/index.ts';
+import { AlreadyOwned, checkoutItem, tipCreator } from '../checkout.ts';
+import * as q from '../queries/orders.ts';
+import { receiptPath } from '../receipts.ts';
+import { deliver } from '../webhooks.ts';
+import { CheckoutRetryPage, TestCheckoutPage, TipPage } from '../views/checkout.tsx';
+
+type C = Context<AppEnv>;
+const str = (v: unknown) => (typeof v === 'string' ? v.slice(0, 300) : '');
+
+export function checkoutRoutes(deps: Deps) {
+  const app = new Hono<AppEnv>();
+  const devMode = deps.config.env === 'development';
+
+  app.post('/i/:id/checkout', async (c) => {
+    const body = await c.req.parseBody();
+    const viewer = c.get('viewer');
+    try {
+      const { redirect } = await checkoutItem(deps, viewer, c.req.param('id'), body);
+      return c.redirect(redirect, 303);
+    } catch (err) {
+      if (!(err instanceof ValidationError) && !(err instanceof AppError && err.status === 409)) throw err;
+      const item = await findItem(deps.db, c.req.param('id'));
+      if (!item) throw err;
+      const errors = err instanceof ValidationError ? err.fields : {};
+      return retry(c, err, {
+        action: `/i/${item.id}/checkout`, title: `Buy “${item.title}”`, askAmount: item.price_kind === 'pwyw', askEmail: !viewer,
+        currency: item.currency, errors, body,
+        minimumLabel: item.price_kind === 'pwyw' && item.price_amount > 0 ? `At least ${formatMoney({ amount: item.price_amount, currency: item.currency })}` : undefined,
+        backHref: `/i/${item.id}`,
+      });
+    }
+  });
+
+  const tipTarget = async (username: string) => {
+    const user = await findPublicUser(deps.db, username);
+    const creator = user?.is_creator ? await findCreator(deps, user.id) : undefined;
+    if (!user || !creator) throw new NotFound();
+    return { id: user.id, username: user.username, displayName: user.display_name, currency: creator.payout_currency };
+  };
+
+  app.get('/tip/:username', async (c) => {
+    const t = await tipTarget(c.req.param('username'));
+    return renderPage(c, { title: `Tip ${t.displayName}`, devMode }, <TipPage creatorName={t.displayName} username={t.username} currency={t.currency}
+      csrfToken={c.get('csrfToken')} checkoutKey={randomToken(18)} signedIn={!!c.get('viewer')} errors={{}} amount="" email="" />);
+  });
+
+  app.post('/tip/:username', async (c) => {
+    const t = await tipTarget(c.req.param('username'));
+    const body = await c.req.parseBody();
+    try {
+      const { redirect } = await tipCreator(deps, c.get('viewer'), t, body);
+      return c.redirect(redirect, 303);
+    } catch (err) {
+      if (!(err instanceof ValidationError) && !(err instanceof AppError && err.status === 409)) throw err;
+      return retry(c, err, { action: `/tip/${t.username}`, title: `Tip ${t.displayName}`, askAmount: true, askEmail: !c.get('viewer'),
+        currency: t.currency, errors: err instanceof ValidationError ? err.fields : {}, body, backHref: `/@${t.username}` });
+    }
+  });
+
+  function retry(c: C, err: AppError, p: { action: string; title: string; askAmount: boolean; askEmail: boolean; currency: string; errors: Record<string, string>; body: Record<string, unknown>; minimumLabel?: string; backHref: string }) {
+    const owned = err instanceof AlreadyOwned;
+    return renderPage(c, { title: p.title, devMode, status: err instanceof ValidationError ? 422 : 409 },
+      <CheckoutRetryPage action={p.action} title={p.title} csrfToken={c.get('csrfToken')} message={err.message} errors={p.errors}
+        checkoutKey={randomToken(18)} askAmount={!owned && p.askAmount} askEmail={!owned && p.askEmail} amount={str(p.body.amount)} email={str(p.body.email)}
+        currency={p.currency} minimumLabel={p.minimumLabel} backHref={p.backHref} libraryHref={owned && err.signedIn ? '/library' : undefined} />);
+  }
+
+  // ---- the local provider's checkout page (test mode only) ----
+  const testSession = async (c: C) => {
+    if (deps.payments.name !== 'local') throw new NotFound();
+    const order = await q.findOrderBySession(deps.db, 'local', c.req.param('sessionId') ?? '');
+    if (!order) throw new NotFound('This test checkout does not exist.');
+    return order;
+  };
+
+  app.get('/checkout/test/:sessionId', async (c) => {
+    const order = await testSession(c);
+    const [ledger, lines, creator] = await Promise.all([q.orderLedger(deps.db, order.id), q.orderLines(deps.db, [order.id]), q.orderWithCreator(deps.db, order.id)]);
+    const price = (amount: number) => formatMoney({ amount, currency: order.currency });
+    return renderPage(c, { title: 'Test checkout', devMode }, <TestCheckoutPage sessionId={order.session_id!} csrfToken={c.get('csrfToken')}
+      creatorName={creator?.creator_name ?? ''} lines={lines.map((l) => ({ title: l.title, price: price(l.amount) }))} total={price(order.amount_total)}
+      email={order.buyer_email} paid={!!ledger?.is_paid} declined={c.req.query('declined') === '1'} cancelHref={lines[0]?.item_id ? `/i/${lines[0].item_id}` : '/'} />);
+  });
+
+  app.post('/checkout/test/:sessionId', async (c) => {
+    const order = await testSession(c);
+    const succeed = (await c.req.parseBody()).outcome !== 'fail';
+    const local = deps.payments as LocalProvider;
+    // The same signed event an HTTP delivery would carry, through the same verification.
+    await deliver(deps, [local.completeCheckout({ orderId: order.id, sessionId: order.session_id!, amount: order.amount_total, currency: order.currency, succeed })]);
+    if (!succeed) return c.redirect(`/checkout/test/${order.session_id}?declined=1`, 303);
+    const success = (await q.orderLedger(deps.db, order.id))?.is_paid;
+    return c.redirect(success && order.buyer_id ? `/library?order=${order.id}` : success ? receiptPath(deps, order.id) : `/checkout/test/${order.session_id}`, 303);
+  });
+  return app;
+}

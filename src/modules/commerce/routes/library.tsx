@@ -1,0 +1,25 @@
+// /library (signed-in buyers) and /library/orders/<id> (the buyer, or a signed receipt link).
+import { Hono } from 'hono';
+import type { Deps } from '../../../deps.ts';
+import type { AppEnv } from '../../../platform/http/context.ts';
+import { renderPage } from '../../../ui/render.tsx';
+import { requireViewer } from '../../accounts/index.ts';
+import { library, receipt } from '../library.ts';
+import { LibraryPage, ReceiptPage } from '../views/library.tsx';
+
+export function libraryRoutes(deps: Deps) {
+  const app = new Hono<AppEnv>();
+  const devMode = deps.config.env === 'development';
+
+  app.get('/library', requireViewer, async (c) => {
+    const orders = await library(deps, c.get('viewer')!.id);
+    return renderPage(c, { title: 'Library', devMode }, <LibraryPage orders={orders} justBought={c.req.query('order')} />);
+  });
+
+  app.get('/library/orders/:id', async (c) => {
+    const viewer = c.get('viewer');
+    const r = await receipt(deps, viewer, c.req.param('id'), c.req.query());
+    return renderPage(c, { title: 'Receipt', devMode }, <ReceiptPage order={r.order} linkQuery={r.linkQuery} />);
+  });
+  return app;
+}

@@ -1,0 +1,56 @@
+// The creator's sales dashboard, refunds, CSV export and payments onboarding; the admin
+// reconciliation list.
+import { Hono } from 'hono';
+import type { Deps } from '../../../deps.ts';
+import { AppError, NotFound } from '../../../platform/errors.ts';
+import type { AppEnv } from '../../../platform/http/context.ts';
+import { setFlash } from '../../../platform/http/flash.ts';
+import { renderPage } from '../../../ui/render.tsx';
+import { requireCreator } from '../../creators/index.ts';
+import { connectAccount } from '../checkout.ts';
+import { reconciliationFlags, refundOrder, salesCsv, salesPage } from '../sales.ts';
+import { ReconciliationPage, SalesPage } from '../views/sales.tsx';
+
+export function salesRoutes(deps: Deps) {
+  const app = new Hono<AppEnv>();
+  const devMode = deps.config.env === 'development';
+
+  app.get('/dashboard/sales', requireCreator, async (c) => {
+    const data = await salesPage(deps, c.get('viewer')!.id);
+    return renderPage(c, { title: 'Sales', devMode }, <SalesPage csrfToken={c.get('csrfToken')} {...data} />);
+  });
+
+  app.get('/dashboard/sales.csv', requireCreator, async (c) => {
+    const csv = await salesCsv(deps, c.get('viewer')!.id);
+    c.header('Content-Disposition', 'attachment; filename="sales.csv"');
+    c.header('Cache-Control', 'no-store');
+    // A BOM so spreadsheet programs read the UTF-8 titles and names correctly.
+    return c.body(`\uFEFF${csv}`, 200, { 'Content-Type': 'text/csv; charset=utf-8' });
+  });
+
+  app.post('/dashboard/sales/:orderId/refund', requireCreator, async (c) => {
+    try {
+      await refundOrder(deps, c.get('viewer')!.id, c.req.param('orderId'));
+      setFlash(c, deps.config, 'success', deps.payments.name === 'local'
+        ? 'Refunded. The buyer no longer has access.'
+        : 'Refund requested. Access ends as soon as the payment processor confirms it.');
+    } catch (err) {
+      if (!(err instanceof AppError) || err.status !== 409) throw err;
+      setFlash(c, deps.config, 'error', err.message);
+    }
+    return c.redirect('/dashboard/sales', 303);
+  });
+
+  app.post('/dashboard/payments/connect', requireCreator, async (c) => {
+    const viewer = c.get('viewer')!;
+    const url = await connectAccount(deps, viewer.id, viewer.email, '/dashboard/sales');
+    if (deps.payments.name === 'local') setFlash(c, deps.config, 'success', 'Test payments account connected.');
+    return c.redirect(url, 303);
+  });
+
+  app.get('/admin/reconciliation', async (c) => {
+    if (!c.get('viewer')?.isAdmin) throw new NotFound();
+    return renderPage(c, { title: 'Reconciliation', devMode }, <ReconciliationPage flags={await reconciliationFlags(deps)} />);
+  });
+  return app;
+}

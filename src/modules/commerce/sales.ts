@@ -1,0 +1,106 @@
+// The creator's side of the ledger: sales, revenue and balances per currency, full refunds
+// through the provider, CSV export, the local payout run and reconciliation with the provider.
+import type { Deps } from '../../deps.ts';
+import { Conflict, NotFound } from '../../platform/errors.ts';
+import type { LocalProvider } from '../../platform/payments/local.ts';
+import { isUuid } from '../../platform/validate.ts';
+import { toDecimalString } from '../catalog/index.ts';
+import * as ledger from './queries/ledger.ts';
+import * as q from './queries/orders.ts';
+import { deliver } from './webhooks.ts';
+
+export type SaleState = 'paid' | 'refunded' | 'partly refunded' | 'disputed' | 'dispute lost' | 'free';
+
+export function saleState(o: { amount_paid: number; amount_refunded: number; dispute_open: boolean; dispute_lost: boolean; kind: string }): SaleState {
+  if (o.dispute_lost) return 'dispute lost';
+  if (o.dispute_open) return 'disputed';
+  if (o.amount_paid > 0 && o.amount_refunded >= o.amount_paid) return 'refunded';
+  if (o.amount_refunded > 0) return 'partly refunded';
+  return o.kind === 'claim' ? 'free' : 'paid';
+}
+
+/** Balance per currency: what the ledger says was earned, minus payouts made or in flight. */
+export async function balances(deps: Deps, creatorId?: string) {
+  const [revenue, paidOut] = await Promise.all([q.creatorRevenue(deps.db, creatorId), q.payoutTotals(deps.db, creatorId)]);
+  return revenue.map((r) => {
+    const out = paidOut.find((p) => p.creator_id === r.creator_id && p.currency === r.currency)?.total ?? 0;
+    return { creatorId: r.creator_id, currency: r.currency, sales: r.sales, net: r.net, paidOut: out, balance: r.net - out };
+  });
+}
+
+export async function salesPage(deps: Deps, creatorId: string) {
+  const [sales, money, payouts, account] = await Promise.all([
+    q.creatorSales(deps.db, creatorId), balances(deps, creatorId), q.creatorPayouts(deps.db, creatorId), ledger.findConnectedAccount(deps.db, creatorId),
+  ]);
+  return { sales, money, payouts, account: account?.provider === deps.payments.name ? account : undefined, provider: deps.payments.name };
+}
+
+/** A full refund, asked of the provider; access ends when the refund event reaches the ledger. */
+export async function refundOrder(deps: Deps, creatorId: string, orderId: string) {
+  const order = isUuid(orderId) ? await q.orderLedger(deps.db, orderId) : undefined;
+  if (!order || order.creator_id !== creatorId || !order.is_paid) throw new NotFound('We could not find that sale.');
+  if (order.dispute_open) throw new Conflict('This sale is disputed with the card issuer; it cannot be refunded while the dispute is open.');
+  if (order.dispute_lost) throw new Conflict('This sale was lost to a dispute; the money has already gone back to the buyer.');
+  if (order.amount_paid === 0) throw new Conflict('This was a free claim; there is nothing to refund.');
+  if (order.amount_refunded >= order.amount_paid) throw new Conflict('This sale is already refunded.');
+  if (order.provider !== deps.payments.name || !order.account_id || !order.payment_ref) throw new Conflict('This sale was made with another payment processor; refund it there.');
+  const { deliveries } = await deps.payments.refund({
+    orderId: order.order_id, paymentRef: order.payment_ref, accountId: order.account_id,
+    amount: order.amount_paid, currency: order.currency, idempotencyKey: `refund-${order.order_id}`,
+  });
+  await deliver(deps, deliveries);
+}
+
+const csvCell = (v: string | number) => {
+  const s = String(v);
+  // Quote always; a leading = + - @ would run as a formula in spreadsheets.
+  return `"${(/^[=+\-@\t\r]/.test(s) ? `'${s}` : s).replaceAll('"', '""')}"`;
+};
+
+/** Amounts as exact decimals in each currency's precision (¥1500 is 1500, $15 is 15.00). */
+export async function salesCsv(deps: Deps, creatorId: string) {
+  const rows = await q.creatorSales(deps.db, creatorId, 100_000);
+  const header = ['date', 'order', 'kind', 'items', 'buyer_email', 'currency', 'amount', 'refunded', 'net', 'status'];
+  const money = (amount: number, currency: string) => toDecimalString({ amount, currency });
+  const lines = rows.map((r) => [
+    r.created_at.toISOString(), r.order_id, r.kind, r.titles ?? '', r.buyer_email, r.currency,
+    money(r.amount_paid, r.currency), money(r.amount_refunded, r.currency),
+    money(r.dispute_lost ? 0 : Math.max(r.amount_paid - r.amount_refunded, 0), r.currency), saleState(r),
+  ].map(csvCell).join(','));
+  return [header.join(','), ...lines].join('\r\n') + '\r\n';
+}
+
+/** Test mode has no processor to pay creators: pay out every positive simulated balance. */
+export async function runLocalPayouts(deps: Deps) {
+  if (deps.payments.name !== 'local') return 0;
+  const local = deps.payments as LocalProvider;
+  let count = 0;
+  for (const b of await balances(deps)) {
+    if (b.balance <= 0) continue;
+    const account = await ledger.findConnectedAccount(deps.db, b.creatorId);
+    if (!account || account.provider !== 'local' || !account.payouts_enabled) continue;
+    await deliver(deps, local.payout({ accountId: account.account_id, amount: b.balance, currency: b.currency }));
+    count += 1;
+  }
+  return count;
+}
+
+/** Ledger totals per account and currency against the provider's balance transactions. */
+export async function reconcile(deps: Deps) {
+  const revenue = await q.creatorRevenue(deps.db);
+  let flagged = 0;
+  for (const account of await q.connectedAccounts(deps.db, deps.payments.name)) {
+    const provider = await deps.payments.balanceTotals(account.account_id);
+    if (deps.payments.name === 'local') continue; // test mode's books are the ledger itself
+    const currencies = new Set([...provider.map((p) => p.currency), ...revenue.filter((r) => r.creator_id === account.creator_id).map((r) => r.currency)]);
+    for (const currency of currencies) {
+      const ledgerNet = revenue.find((r) => r.creator_id === account.creator_id && r.currency === currency)?.net ?? 0;
+      const providerNet = provider.find((p) => p.currency === currency)?.net ?? 0;
+      if (ledgerNet !== providerNet) flagged += 1;
+      await q.replaceReconciliationFlag(deps.db, { creatorId: account.creator_id, currency, ledgerNet, providerNet });
+    }
+  }
+  return flagged;
+}
+
+export const reconciliationFlags = (deps: Deps) => q.reconciliationFlags(deps.db);

@@ -1,0 +1,95 @@
+// The creator's sales page: payment account status, balances and revenue per currency, sales
+// with the refund action, payouts, and the CSV export. Also the admin reconciliation list.
+import { CsrfField } from '../../../ui/form.tsx';
+import { formatMoney } from '../../catalog/index.ts';
+import { saleState } from '../sales.ts';
+
+const money = (amount: number, currency: string) => formatMoney({ amount, currency });
+
+export interface SalesProps {
+  csrfToken: string;
+  provider: 'local' | 'stripe';
+  account?: { account_id: string; charges_enabled: boolean; payouts_enabled: boolean };
+  money: { currency: string; sales: number; net: number; paidOut: number; balance: number }[];
+  sales: { order_id: string; created_at: Date; kind: string; titles: string | null; buyer_email: string; currency: string;
+    amount_paid: number; amount_refunded: number; dispute_open: boolean; dispute_lost: boolean }[];
+  payouts: { payout_ref: string; amount: number; currency: string; status: string; created_at: Date }[];
+}
+
+export function SalesPage(p: SalesProps) {
+  return (
+    <section>
+      <h1>Sales</h1>
+      <p><a href="/dashboard">Dashboard</a> · <a href="/dashboard/sales.csv" download>Export CSV</a></p>
+      <section class="card" aria-labelledby="acct-h">
+        <h2 id="acct-h">Payments account {p.provider === 'local' ? <span class="badge">TEST MODE</span> : null}</h2>
+        {p.account ? (
+          <p>Charges {p.account.charges_enabled ? 'enabled' : 'not enabled yet'} · payouts {p.account.payouts_enabled ? 'enabled' : 'not enabled yet'}</p>
+        ) : <p>Not connected yet. Connect {p.provider === 'stripe' ? 'your Stripe account' : 'the test account'} to start selling — every sale is paid to you directly.</p>}
+        {!p.account || !p.account.charges_enabled || !p.account.payouts_enabled ? (
+          <form method="post" action="/dashboard/payments/connect"><CsrfField token={p.csrfToken} />
+            <button type="submit" class="button">{p.account ? 'Finish setting up payments' : 'Connect payments'}</button></form>
+        ) : null}
+      </section>
+      <section aria-labelledby="rev-h">
+        <h2 id="rev-h">Revenue and balance</h2>
+        {p.money.length === 0 ? <p class="muted">No sales yet.</p> : (
+          <table class="table">
+            <thead><tr><th>Currency</th><th>Sales</th><th>Revenue</th><th>Paid out</th><th>Balance</th></tr></thead>
+            <tbody>{p.money.map((m) => (
+              <tr><td>{m.currency}</td><td class="num">{m.sales}</td><td class="num">{money(m.net, m.currency)}</td>
+                <td class="num">{money(m.paidOut, m.currency)}</td><td class="num">{money(m.balance, m.currency)}</td></tr>
+            ))}</tbody>
+          </table>
+        )}
+      </section>
+      <section aria-labelledby="sales-h">
+        <h2 id="sales-h">Recent sales</h2>
+        {p.sales.length === 0 ? <p class="muted">Nothing sold yet.</p> : (
+          <table class="table">
+            <thead><tr><th>Date</th><th>What</th><th>Buyer</th><th>Amount</th><th>Status</th><th></th></tr></thead>
+            <tbody>{p.sales.map((s) => {
+              const state = saleState(s);
+              const refundable = (s.amount_paid > 0 && state === 'paid') || state === 'partly refunded';
+              return (
+                <tr>
+                  <td>{s.created_at.toISOString().slice(0, 10)}</td><td>{s.titles}</td><td>{s.buyer_email}</td>
+                  <td class="num">{money(s.amount_paid, s.currency)}</td>
+                  <td><span class="badge">{state}</span>{s.dispute_open ? <span class="muted"> — refunds are blocked while a dispute is open</span> : null}</td>
+                  <td>{refundable ? (
+                    <form method="post" action={`/dashboard/sales/${s.order_id}/refund`}><CsrfField token={p.csrfToken} />
+                      <button type="submit" class="button button-small" aria-label={`Refund ${s.titles ?? 'sale'} to ${s.buyer_email}`}>Refund</button></form>
+                  ) : null}</td>
+                </tr>
+              );
+            })}</tbody>
+          </table>
+        )}
+      </section>
+      <section aria-labelledby="payouts-h">
+        <h2 id="payouts-h">Payouts</h2>
+        {p.payouts.length === 0 ? <p class="muted">No payouts yet.</p> : (
+          <table class="table">
+            <thead><tr><th>Date</th><th>Amount</th><th>Status</th></tr></thead>
+            <tbody>{p.payouts.map((po) => <tr><td>{po.created_at.toISOString().slice(0, 10)}</td><td class="num">{money(po.amount, po.currency)}</td><td>{po.status}</td></tr>)}</tbody>
+          </table>
+        )}
+      </section>
+    </section>
+  );
+}
+
+export function ReconciliationPage(p: { flags: { username: string; currency: string; ledger_net: number; provider_net: number; checked_at: Date }[] }) {
+  return (
+    <section>
+      <h1>Payment reconciliation</h1>
+      {p.flags.length === 0 ? <p>The ledger matches the payment provider for every creator.</p> : (
+        <table class="table">
+          <thead><tr><th>Creator</th><th>Currency</th><th>Ledger</th><th>Provider</th><th>Checked</th></tr></thead>
+          <tbody>{p.flags.map((f) => <tr><td>@{f.username}</td><td>{f.currency}</td><td class="num">{money(f.ledger_net, f.currency)}</td>
+            <td class="num">{money(f.provider_net, f.currency)}</td><td>{f.checked_at.toISOString()}</td></tr>)}</tbody>
+        </table>
+      )}
+    </section>
+  );
+}

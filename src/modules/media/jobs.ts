@@ -1,0 +1,15 @@
+import type { Task } from 'graphile-worker';
+import type { Deps } from '../../deps.ts';
+import { processUploadedFile } from './process-job.ts';
+import { cleanupAbandonedUploads, MEDIA_PROCESS_JOB, UPLOADS_CLEANUP_JOB } from './uploads-service.ts';
+
+export function mediaJobs(deps: Deps): Record<string, Task> {
+  return {
+    [MEDIA_PROCESS_JOB]: async (payload, helpers) => {
+      const { fileId } = payload as { fileId: string };
+      const log = deps.log.child({ job: helpers.job.id, fileId });
+      await processUploadedFile(deps, log, fileId, { attempts: helpers.job.attempts, maxAttempts: helpers.job.max_attempts });
+    },
+    [UPLOADS_CLEANUP_JOB]: async () => { await cleanupAbandonedUploads(deps); },
+  };
+}

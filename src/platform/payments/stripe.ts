@@ -1,0 +1,123 @@
+// Stripe Connect: Checkout Sessions as direct charges on the creator's connected account
+// (Stripe-Account header), no application fee, an idempotency key on every create. Webhooks are
+// verified with the SDK on the raw body and mapped to LedgerEvents.
+import Stripe from 'stripe';
+import {
+  WEBHOOK_TOLERANCE_SECONDS, WebhookSignatureError,
+  type LedgerEvent, type PaymentProvider, type VerifiedEvent,
+} from './types.ts';
+
+export interface StripeOptions {
+  secretKey: string;
+  webhookSecret: string;
+  /** Where the API lives; tests point this at a local HTTP stub. */
+  api?: { host: string; port: number; protocol: 'http' | 'https' };
+}
+
+export function createStripeProvider(opts: StripeOptions): PaymentProvider {
+  const stripe = new Stripe(opts.secretKey, {
+    maxNetworkRetries: 2, // safe: every create carries an idempotency key
+    telemetry: false,
+    ...(opts.api ? { host: opts.api.host, port: opts.api.port, protocol: opts.api.protocol } : {}),
+  });
+
+  return {
+    name: 'stripe',
+    async createCheckoutSession(req) {
+      const session = await stripe.checkout.sessions.create({
+        mode: 'payment',
+        line_items: req.lines.map((l) => ({
+          quantity: 1,
+          price_data: { currency: req.currency.toLowerCase(), unit_amount: l.amount, product_data: { name: l.title } },
+        })),
+        customer_email: req.customerEmail,
+        client_reference_id: req.orderId,
+        metadata: { order_id: req.orderId },
+        // Copied to the charge, so refund events name our order too.
+        payment_intent_data: { metadata: { order_id: req.orderId } },
+        success_url: req.successUrl,
+        cancel_url: req.cancelUrl,
+      }, { stripeAccount: req.accountId, idempotencyKey: req.idempotencyKey });
+      if (!session.url) throw new Error(`Stripe returned checkout session ${session.id} without a URL`);
+      return { sessionId: session.id, url: session.url };
+    },
+    async refund(req) {
+      await stripe.refunds.create({ payment_intent: req.paymentRef, metadata: { order_id: req.orderId } },
+        { stripeAccount: req.accountId, idempotencyKey: req.idempotencyKey });
+      return { deliveries: [] };
+    },
+    async startOnboarding(req) {
+      const accountId = req.accountId ?? (await stripe.accounts.create({ type: 'standard', email: req.email, metadata: { creator_id: req.creatorId } },
+        { idempotencyKey: `account-${req.creatorId}` })).id;
+      const link = await stripe.accountLinks.create({ account: accountId, type: 'account_onboarding', return_url: req.returnUrl, refresh_url: req.refreshUrl });
+      return { accountId, url: link.url, deliveries: [] };
+    },
+    verifyWebhook(rawBody, header): VerifiedEvent {
+      const signature = header('stripe-signature');
+      if (!signature) throw new WebhookSignatureError('missing Stripe-Signature header');
+      let event: Stripe.Event;
+      try {
+        event = stripe.webhooks.constructEvent(rawBody, signature, opts.webhookSecret, WEBHOOK_TOLERANCE_SECONDS);
+      } catch (err) {
+        throw new WebhookSignatureError((err as Error).message);
+      }
+      return { id: event.id, type: event.type, event: toLedgerEvent(event) };
+    },
+    async balanceTotals(accountId) {
+      const totals = new Map<string, number>();
+      // Payouts move money out of the balance without changing what was earned; leave them out.
+      for await (const tx of stripe.balanceTransactions.list({ limit: 100 }, { stripeAccount: accountId })) {
+        if (tx.type === 'payout' || tx.type === 'payout_cancel' || tx.type === 'payout_failure') continue;
+        const currency = tx.currency.toUpperCase();
+        totals.set(currency, (totals.get(currency) ?? 0) + tx.amount);
+      }
+      return [...totals].map(([currency, net]) => ({ currency, net }));
+    },
+  };
+}
+
+const ref = (v: string | { id: string } | null | undefined) => (typeof v === 'string' ? v : v?.id ?? null);
+
+function toLedgerEvent(event: Stripe.Event): LedgerEvent {
+  switch (event.type) {
+    case 'checkout.session.completed':
+    case 'checkout.session.async_payment_succeeded':
+    case 'checkout.session.async_payment_failed': {
+      const s = event.data.object;
+      const orderId = s.metadata?.order_id ?? s.client_reference_id;
+      if (!orderId || s.amount_total === null || !s.currency) return { kind: 'ignored' };
+      const status = event.type === 'checkout.session.async_payment_failed' ? 'failed'
+        : event.type === 'checkout.session.async_payment_succeeded' || s.payment_status !== 'unpaid' ? 'succeeded' : 'pending';
+      return { kind: 'payment', orderId, sessionId: s.id, paymentRef: ref(s.payment_intent) ?? s.id, amount: s.amount_total, currency: s.currency.toUpperCase(), status };
+    }
+    case 'charge.refunded': {
+      const ch = event.data.object;
+      const orderId = ch.metadata?.order_id;
+      if (!orderId) return { kind: 'ignored' };
+      return { kind: 'refund', orderId, chargeRef: ch.id, amountRefunded: ch.amount_refunded, currency: ch.currency.toUpperCase() };
+    }
+    case 'charge.dispute.created':
+    case 'charge.dispute.updated':
+    case 'charge.dispute.closed': {
+      const d = event.data.object;
+      const paymentRef = ref(d.payment_intent) ?? ref(d.charge);
+      if (!paymentRef) return { kind: 'ignored' };
+      const status = d.status === 'lost' ? 'lost' : d.status === 'won' || d.status === 'warning_closed' ? 'won' : 'open';
+      return { kind: 'dispute', orderId: d.metadata?.order_id ?? null, paymentRef, disputeRef: d.id, amount: d.amount, currency: d.currency.toUpperCase(), status };
+    }
+    case 'account.updated': {
+      const a = event.data.object;
+      return { kind: 'account', accountId: a.id, chargesEnabled: a.charges_enabled ?? false, payoutsEnabled: a.payouts_enabled ?? false, at: new Date(event.created * 1000) };
+    }
+    case 'payout.created':
+    case 'payout.paid':
+    case 'payout.failed': {
+      const p = event.data.object;
+      if (!event.account) return { kind: 'ignored' }; // a platform payout, not a creator's
+      const status = event.type === 'payout.paid' ? 'paid' : event.type === 'payout.failed' ? 'failed' : 'pending';
+      return { kind: 'payout', accountId: event.account, payoutRef: p.id, amount: p.amount, currency: p.currency.toUpperCase(), status };
+    }
+    default:
+      return { kind: 'ignored' };
+  }
+}

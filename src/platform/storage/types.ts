@@ -1,0 +1,110 @@
+// The object store every module uses: one small interface, two backends (local filesystem,
+// any S3-compatible service) chosen by config in createStore(), never by callers.
+import type { Readable } from 'node:stream';
+
+export interface ObjectInfo {
+  key: string;
+  size: number;
+  etag: string;
+  contentType: string;
+  lastModified: Date;
+}
+
+export interface ByteRange {
+  start: number;
+  /** Inclusive; omitted = to the end. */
+  end?: number;
+}
+
+export interface GetResult {
+  body: Readable;
+  /** Bytes in this response (the range's length when a range was asked for). */
+  contentLength: number;
+  /** The whole object's size. */
+  size: number;
+  etag: string;
+  contentType: string;
+  /** Present when a range was served: the inclusive byte positions. */
+  range?: { start: number; end: number };
+}
+
+export interface UploadedPart {
+  partNumber: number;
+  etag: string;
+  size: number;
+}
+
+export interface PresignGetOptions {
+  expiresInSeconds: number;
+  /** Served as Content-Disposition: attachment; filename=… */
+  downloadName?: string;
+  contentType?: string;
+  /** Binds a signed URL to the account it was issued to (local backend: part of the HMAC). */
+  viewerId?: string;
+}
+
+export interface ObjectStore {
+  readonly kind: 'local' | 's3';
+  /**
+   * Origin (scheme://host[:port]) browsers must be allowed to talk to for signed URLs, or null
+   * when signed URLs are served by the app itself (same origin).
+   */
+  readonly browserOrigin: string | null;
+  put(key: string, body: Readable | Uint8Array, opts?: { contentType?: string; contentLength?: number }): Promise<{ etag: string; size: number }>;
+  /** Throws ObjectNotFound for a missing key, RangeNotSatisfiable for a range past the end. */
+  get(key: string, opts?: { range?: ByteRange }): Promise<GetResult>;
+  head(key: string): Promise<ObjectInfo | null>;
+  /** Idempotent: deleting a missing key is not an error. */
+  delete(key: string): Promise<void>;
+  list(prefix: string): Promise<ObjectInfo[]>;
+  /** Server-side copy (no bytes through this process where the backend allows it). */
+  copy(fromKey: string, toKey: string): Promise<void>;
+  presignGet(key: string, opts: PresignGetOptions): Promise<string>;
+  presignPut(key: string, opts: { expiresInSeconds: number; contentType?: string }): Promise<string>;
+
+  // Multipart (resumable) uploads. Every part but the last is exactly partSize bytes.
+  createMultipart(key: string, opts: { contentType?: string; partSize: number }): Promise<string>;
+  presignPart(key: string, uploadId: string, partNumber: number, opts: { expiresInSeconds: number }): Promise<string>;
+  /** Uploads one part through this process (the local backend's part URLs end up here). */
+  uploadPart(key: string, uploadId: string, partNumber: number, body: Readable, contentLength: number): Promise<UploadedPart>;
+  listParts(key: string, uploadId: string): Promise<UploadedPart[]>;
+  completeMultipart(key: string, uploadId: string, parts: { partNumber: number; etag: string }[]): Promise<{ etag: string; size: number }>;
+  abortMultipart(key: string, uploadId: string): Promise<void>;
+
+  /** Cheap reachability probe for /readyz. */
+  ping(): Promise<boolean>;
+}
+
+export class ObjectNotFound extends Error {
+  constructor(readonly key: string) { super(`No object at ${key}`); }
+}
+
+export class RangeNotSatisfiable extends Error {
+  constructor(readonly size: number) { super('Range not satisfiable'); }
+}
+
+export class UploadNotFound extends Error {
+  constructor(readonly uploadId: string) { super(`No multipart upload ${uploadId}`); }
+}
+
+/** The store does not implement this operation (e.g. a test server without ListParts). */
+export class NotSupported extends Error {}
+
+/** A part or completion that breaks the multipart rules (wrong size, missing part, bad ETag). */
+export class InvalidPart extends Error {}
+
+export const MAX_PARTS = 10_000;
+
+/**
+ * Keys are ours (built by one function per module), but we still refuse anything that could
+ * escape a directory or confuse a URL: no empty, dot or dot-dot segments, no backslashes or
+ * control characters.
+ */
+export function checkKey(key: string): string {
+  if (typeof key !== 'string' || key.length === 0 || key.length > 900
+    || key.split('/').some((s) => s === '' || s === '.' || s === '..' || s.startsWith('.'))
+    || /[\\\u0000-\u001f\u007f]/.test(key)) {
+    throw new Error(`Invalid object key: ${JSON.stringify(key).slice(0, 100)}`);
+  }
+  return key;
+}

@@ -1,0 +1,275 @@
+// The uploader: drag and drop or pick files (or a whole folder); each file goes up in parts
+// straight to storage through short-lived signed URLs, with a progress bar that never goes
+// backwards, retries with backoff, resume after a reload (the upload id is remembered in
+// localStorage; choose the same file again), and cancel. Progressive enhancement: without
+// this script the page keeps its plain one-request form.
+(function () {
+  'use strict';
+  var STORE_KEY = 'mnw-uploads';
+  var PARALLEL_PARTS = 3;
+  var PARALLEL_FILES = 2;
+  var MAX_TRIES = 6;
+
+  function csrf() {
+    try { return JSON.parse(document.body.getAttribute('hx-headers') || '{}')['X-CSRF-Token'] || ''; } catch (e) { return ''; }
+  }
+  function remembered() {
+    try { return JSON.parse(localStorage.getItem(STORE_KEY) || '{}'); } catch (e) { return {}; }
+  }
+  function remember(id, entry) {
+    var all = remembered();
+    if (entry) all[id] = entry; else delete all[id];
+    try { localStorage.setItem(STORE_KEY, JSON.stringify(all)); } catch (e) { /* private mode: no resume */ }
+  }
+  function fingerprint(file) { return file.name + '|' + file.size + '|' + file.lastModified; }
+  function sleep(ms) { return new Promise(function (r) { setTimeout(r, ms); }); }
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text) e.textContent = text;
+    return e;
+  }
+
+  function api(method, path, body) {
+    return fetch(path, {
+      method: method, credentials: 'same-origin',
+      headers: Object.assign({ 'X-CSRF-Token': csrf(), Accept: 'application/json' }, body ? { 'Content-Type': 'application/json' } : {}),
+      body: body ? JSON.stringify(body) : undefined,
+    }).then(function (res) {
+      return res.json().catch(function () { return {}; }).then(function (json) {
+        if (!res.ok) { var err = new Error(json.error || ('The server answered ' + res.status + '.')); err.status = res.status; throw err; }
+        return json;
+      });
+    });
+  }
+
+  /** One PUT of one part, reporting bytes sent; resolves with the ETag storage returned. */
+  function putPart(url, blob, onProgress, task) {
+    return new Promise(function (resolve, reject) {
+      var xhr = new XMLHttpRequest();
+      task.xhrs.add(xhr);
+      xhr.open('PUT', url);
+      xhr.upload.onprogress = function (e) { onProgress(e.loaded); };
+      xhr.onload = function () {
+        task.xhrs.delete(xhr);
+        if (xhr.status >= 200 && xhr.status < 300) resolve(xhr.getResponseHeader('ETag') || '');
+        else { var err = new Error('Storage answered ' + xhr.status + '.'); err.status = xhr.status; reject(err); }
+      };
+      xhr.onerror = xhr.ontimeout = function () { task.xhrs.delete(xhr); var err = new Error('The connection dropped.'); err.status = 0; reject(err); };
+      xhr.onabort = function () { task.xhrs.delete(xhr); reject(new Error('cancelled')); };
+      xhr.send(blob);
+    });
+  }
+
+  function Uploader(root) {
+    this.root = root;
+    this.itemId = root.getAttribute('data-item-id');
+    this.queue = [];
+    this.running = 0;
+    var fallback = root.querySelector('.uploader-fallback');
+    if (fallback) fallback.hidden = true;
+    this.render();
+    this.showInterrupted();
+  }
+
+  Uploader.prototype.render = function () {
+    var self = this;
+    var zone = el('div', 'uploader-drop');
+    zone.setAttribute('role', 'group');
+    zone.setAttribute('aria-label', 'Add files');
+    zone.appendChild(el('p', null, 'Drop files or a folder here, or'));
+    var files = el('input'); files.type = 'file'; files.multiple = true; files.id = 'uploader-files'; files.className = 'visually-hidden';
+    var folder = el('input'); folder.type = 'file'; folder.multiple = true; folder.setAttribute('webkitdirectory', ''); folder.id = 'uploader-folder'; folder.className = 'visually-hidden';
+    var pick = el('label', 'button button-secondary', 'Choose files'); pick.htmlFor = files.id;
+    var pickFolder = el('label', 'button button-secondary', 'Choose a folder'); pickFolder.htmlFor = folder.id;
+    [files, pick, folder, pickFolder].forEach(function (n) { zone.appendChild(n); });
+    files.addEventListener('change', function () { self.add(Array.prototype.slice.call(files.files)); files.value = ''; });
+    folder.addEventListener('change', function () { self.add(Array.prototype.slice.call(folder.files)); folder.value = ''; });
+    zone.addEventListener('dragover', function (e) { e.preventDefault(); zone.classList.add('uploader-over'); });
+    zone.addEventListener('dragleave', function () { zone.classList.remove('uploader-over'); });
+    zone.addEventListener('drop', function (e) {
+      e.preventDefault();
+      zone.classList.remove('uploader-over');
+      collectDropped(e.dataTransfer).then(function (list) { self.add(list); });
+    });
+    this.list = el('ul', 'upload-list');
+    this.list.setAttribute('aria-live', 'polite');
+    this.root.appendChild(zone);
+    this.root.appendChild(this.list);
+  };
+
+  Uploader.prototype.showInterrupted = function () {
+    var all = remembered();
+    this.interrupted = {};
+    for (var id in all) {
+      if (all[id].itemId !== this.itemId) continue;
+      var row = this.row(all[id].name);
+      row.status.textContent = 'Interrupted. Choose the same file again to continue where it stopped.';
+      row.progress.value = all[id].percent || 0;
+      this.interrupted[all[id].fp] = { id: id, row: row };
+    }
+  };
+
+  Uploader.prototype.row = function (name) {
+    var li = el('li', 'upload');
+    var title = el('span', 'upload-name'); title.appendChild(el('bdi', null, name));
+    var progress = el('progress'); progress.max = 100; progress.value = 0; progress.setAttribute('aria-label', 'Progress of ' + name);
+    var status = el('span', 'upload-status', 'Waiting…');
+    var cancel = el('button', 'link-button upload-cancel', 'Cancel'); cancel.type = 'button';
+    [title, progress, status, cancel].forEach(function (n) { li.appendChild(n); });
+    this.list.appendChild(li);
+    return { li: li, progress: progress, status: status, cancel: cancel };
+  };
+
+  Uploader.prototype.add = function (files) {
+    var self = this;
+    files.filter(function (f) { return f.name.charAt(0) !== '.'; }).forEach(function (file) {
+      var prior = self.interrupted[fingerprint(file)];
+      var row = prior ? prior.row : self.row(file.name);
+      if (prior) delete self.interrupted[fingerprint(file)];
+      var task = { file: file, row: row, id: prior ? prior.id : null, shown: row.progress.value, cancelled: false, xhrs: new Set() };
+      row.cancel.onclick = function () { self.cancel(task); };
+      self.queue.push(task);
+    });
+    this.pump();
+  };
+
+  Uploader.prototype.pump = function () {
+    var self = this;
+    while (this.running < PARALLEL_FILES && this.queue.length) {
+      var task = this.queue.shift();
+      this.running++;
+      this.upload(task).catch(function () { /* shown on the row */ }).then(function () { self.running--; self.pump(); });
+    }
+  };
+
+  Uploader.prototype.setProgress = function (task, percent) {
+    // Never backwards: a retried part restarts its own count, not the bar.
+    task.shown = Math.max(task.shown, Math.min(100, percent));
+    task.row.progress.value = task.shown;
+    task.row.status.textContent = task.shown < 100 ? Math.floor(task.shown) + '%' : 'Finishing…';
+  };
+
+  Uploader.prototype.upload = async function (task) {
+    var self = this;
+    var file = task.file;
+    try {
+      var session = null;
+      if (task.id) session = await api('GET', '/api/uploads/' + task.id).catch(function () { return null; });
+      if (!session || session.state !== 'uploading' || session.size !== file.size) {
+        var started = await api('POST', '/api/uploads', { fileName: file.name, size: file.size, type: file.type, itemId: this.itemId });
+        task.id = started.id;
+        session = { partSize: started.partSize, partCount: started.partCount, parts: [] };
+      }
+      remember(task.id, { itemId: this.itemId, name: file.name, fp: fingerprint(file), percent: task.shown });
+      var done = {}; var doneBytes = 0; var etags = {};
+      session.parts.forEach(function (p) { done[p.partNumber] = true; doneBytes += p.size; etags[p.partNumber] = p.etag; });
+      var inflight = {};
+      var report = function () {
+        var sum = doneBytes; for (var n in inflight) sum += inflight[n];
+        self.setProgress(task, file.size ? (sum / file.size) * 100 : 100);
+      };
+      report();
+      var todo = [];
+      for (var n = 1; n <= session.partCount; n++) if (!done[n]) todo.push(n);
+      var urls = {};
+      var fetchUrls = async function (numbers) {
+        var got = await api('POST', '/api/uploads/' + task.id + '/part-urls', { partNumbers: numbers });
+        got.parts.forEach(function (p) { urls[p.partNumber] = p.url; });
+      };
+      var worker = async function () {
+        while (todo.length) {
+          if (task.cancelled) throw new Error('cancelled');
+          var part = todo.shift();
+          var start = (part - 1) * session.partSize;
+          var blob = file.slice(start, Math.min(start + session.partSize, file.size));
+          for (var attempt = 1; ; attempt++) {
+            try {
+              if (!urls[part]) await fetchUrls([part].concat(todo.slice(0, 19)));
+              etags[part] = await putPart(urls[part], blob, function (loaded) { inflight[part] = loaded; report(); }, task);
+              break;
+            } catch (err) {
+              inflight[part] = 0;
+              if (task.cancelled) throw new Error('cancelled');
+              if (err.status === 403) delete urls[part]; // expired URL: ask for a fresh one
+              var retryable = !err.status || err.status === 403 || err.status === 408 || err.status === 429 || err.status >= 500;
+              if (!retryable || attempt >= MAX_TRIES) throw err;
+              task.row.status.textContent = 'Connection trouble; trying again (' + attempt + ')…';
+              await sleep(Math.min(30000, 1000 * Math.pow(2, attempt - 1)) * (0.75 + Math.random() / 2));
+            }
+          }
+          delete inflight[part];
+          doneBytes += blob.size;
+          report();
+          remember(task.id, { itemId: self.itemId, name: file.name, fp: fingerprint(file), percent: task.shown });
+        }
+      };
+      var workers = [];
+      for (var w = 0; w < PARALLEL_PARTS; w++) workers.push(worker());
+      await Promise.all(workers);
+      // The server checks the parts with storage itself; the ETags matter only to stores
+      // that cannot list parts.
+      var parts = [];
+      for (var k = 1; k <= session.partCount; k++) parts.push({ partNumber: k, etag: etags[k] || '' });
+      await api('POST', '/api/uploads/' + task.id + '/complete', { parts: parts });
+      remember(task.id, null);
+      this.setProgress(task, 100);
+      task.row.status.textContent = 'Uploaded — processing…';
+      task.row.li.classList.add('upload-done');
+      task.row.cancel.remove();
+      document.body.dispatchEvent(new CustomEvent('media-changed', { bubbles: true }));
+    } catch (err) {
+      if (task.cancelled) return;
+      task.row.li.classList.add('upload-failed');
+      task.row.status.textContent = 'Failed: ' + err.message;
+      var retry = el('button', 'link-button', 'Try again'); retry.type = 'button';
+      retry.onclick = function () { retry.remove(); task.row.li.classList.remove('upload-failed'); self.queue.push(task); self.pump(); };
+      task.row.li.appendChild(retry);
+      throw err;
+    }
+  };
+
+  Uploader.prototype.cancel = function (task) {
+    task.cancelled = true;
+    task.xhrs.forEach(function (x) { x.abort(); });
+    this.queue = this.queue.filter(function (t) { return t !== task; });
+    task.row.status.textContent = 'Cancelled.';
+    task.row.cancel.remove();
+    if (task.id) {
+      remember(task.id, null);
+      api('DELETE', '/api/uploads/' + task.id).catch(function () { /* the cleanup job removes it later */ });
+    }
+  };
+
+  /** Files from a drop, walking into dropped folders (an album) where the browser allows it. */
+  function collectDropped(dt) {
+    var items = dt.items ? Array.prototype.slice.call(dt.items) : [];
+    var entries = items.map(function (i) { return i.webkitGetAsEntry ? i.webkitGetAsEntry() : null; });
+    if (!entries.length || entries.some(function (e) { return !e; })) return Promise.resolve(Array.prototype.slice.call(dt.files));
+    var out = [];
+    function walk(entry) {
+      if (entry.isFile) return new Promise(function (r) { entry.file(function (f) { out.push(f); r(); }, function () { r(); }); });
+      var reader = entry.createReader();
+      return new Promise(function (resolve) {
+        var all = [];
+        (function more() {
+          reader.readEntries(function (batch) {
+            if (!batch.length) { Promise.all(all.map(walk)).then(resolve); return; }
+            all = all.concat(Array.prototype.slice.call(batch)); more();
+          }, function () { resolve(); });
+        })();
+      });
+    }
+    return Promise.all(entries.map(walk)).then(function () { return out; });
+  }
+
+  function init() {
+    Array.prototype.forEach.call(document.querySelectorAll('[data-uploader]:not([data-uploader-ready])'), function (root) {
+      root.setAttribute('data-uploader-ready', '');
+      new Uploader(root);
+    });
+  }
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init); else init();
+  // The wizard swaps its region with htmx; a swapped-in Files section gets an uploader too.
+  document.addEventListener('htmx:afterSettle', init);
+})();

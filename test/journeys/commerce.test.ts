@@ -1,0 +1,81 @@
+// Browser journey with the local test provider: a fan buys a text, pays on the TEST MODE
+// checkout page, finds it in the library and reads it; the creator refunds; access is gone.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, snap } from '../support/browser.ts';
+import { publishedProject, signUpCreator, signUpUser } from '../support/factories.ts';
+import { startTestServer, type RunningServer } from '../support/server.ts';
+
+let server: RunningServer;
+let browser: Browser;
+before(async () => {
+  server = await startTestServer();
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function logIn(page: Page, username: string, password: string) {
+  await page.goto(`${server.url}/login`);
+  await page.getByLabel('Username or email').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith('/login'));
+}
+
+test('a fan buys a text, reads it from the library; the creator refunds and access is gone', async () => {
+  const J = 'commerce';
+  const creator = await signUpCreator(server, { currency: 'EUR' });
+  const fan = await signUpUser(server);
+  const { itemIds: [itemId] } = await publishedProject(server, creator, 'Night essays', [{
+    type: 'text', title: 'On tides', fields: { price_kind: 'fixed', price_amount: '3.00', body: 'The opening lines.\n\n<!-- more -->\n\nThe ending only buyers read.' },
+  }]);
+  const failed: string[] = [];
+  const fanPage = await (await browser.newContext()).newPage();
+  fanPage.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) failed.push(m.text()); });
+
+  await logIn(fanPage, fan.viewer.username, fan.password);
+  await fanPage.goto(`${server.url}/i/${itemId}`);
+  await fanPage.getByRole('heading', { name: 'Keep reading' }).waitFor();
+  assert.equal(await fanPage.getByText('The ending only buyers read.').count(), 0);
+  await snap(fanPage, J, '01-item-paywall');
+  await fanPage.getByRole('button', { name: 'Buy for €3.00' }).click();
+
+  await fanPage.waitForURL(/\/checkout\/test\//);
+  await fanPage.getByText('TEST MODE').waitFor();
+  await snap(fanPage, J, '02-test-checkout');
+  await fanPage.getByRole('button', { name: 'Pay €3.00 (test)' }).click();
+
+  await fanPage.waitForURL(/\/library/);
+  await fanPage.getByRole('heading', { name: 'Your library' }).waitFor();
+  const group = fanPage.getByRole('region', { name: creator.viewer.displayName });
+  await group.getByRole('link', { name: 'On tides' }).waitFor();
+  await snap(fanPage, J, '03-library');
+  await group.getByRole('link', { name: 'On tides' }).click();
+  await fanPage.getByText('The ending only buyers read.').waitFor();
+  await fanPage.getByText('In your library.').waitFor();
+  await snap(fanPage, J, '04-reading');
+
+  const creatorPage = await (await browser.newContext()).newPage();
+  await logIn(creatorPage, creator.viewer.username, creator.password);
+  await creatorPage.goto(`${server.url}/dashboard/sales`);
+  await creatorPage.getByRole('cell', { name: fan.viewer.email, exact: true }).waitFor();
+  await creatorPage.getByText('€3.00').first().waitFor();
+  await snap(creatorPage, J, '05-sales');
+  await creatorPage.getByRole('button', { name: /^Refund/ }).click();
+  await creatorPage.getByText('Refunded. The buyer no longer has access.').waitFor();
+  await creatorPage.getByText('refunded', { exact: true }).waitFor();
+  await snap(creatorPage, J, '06-refunded');
+
+  await fanPage.reload();
+  await fanPage.getByRole('heading', { name: 'Keep reading' }).waitFor();
+  assert.equal(await fanPage.getByText('The ending only buyers read.').count(), 0);
+  await fanPage.goto(`${server.url}/library`);
+  await fanPage.getByText('refunded — no longer available').waitFor();
+  assert.equal(await fanPage.getByRole('link', { name: 'On tides' }).count(), 0);
+  await snap(fanPage, J, '07-access-gone');
+  assert.deepEqual(failed, [], 'no console errors (CSP violations show up here)');
+});

@@ -1,0 +1,104 @@
+// Commerce test support: a local HTTP stub of the Stripe API (the real SDK talks to it through
+// its host/port/protocol options), Stripe-shaped events signed with the SDK's own test helper,
+// and small helpers to post webhooks and find the newest order.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import Stripe from 'stripe';
+import type { TestApp } from './app.ts';
+
+export const STRIPE_WEBHOOK_SECRET = 'whsec_test_secret_for_the_stub';
+export const stripeEnv = (stub: StripeStub) => ({
+  PAYMENTS_PROVIDER: 'stripe', STRIPE_SECRET_KEY: 'sk_test_stub123', STRIPE_WEBHOOK_SECRET, STRIPE_API_BASE: stub.url,
+});
+
+export interface StubRequest { method: string; path: string; headers: http.IncomingHttpHeaders; form: URLSearchParams }
+
+export interface StripeStub {
+  url: string;
+  requests: StubRequest[];
+  /** What GET /v1/balance_transactions returns (per Stripe-Account). */
+  balanceTransactions: Map<string, { amount: number; currency: string; type: string }[]>;
+  close(): Promise<void>;
+}
+
+/** Just enough of the Stripe API for our calls; replays a response for a repeated Idempotency-Key like Stripe does. */
+export async function startStripeStub(): Promise<StripeStub> {
+  const requests: StubRequest[] = [];
+  const balanceTransactions = new Map<string, { amount: number; currency: string; type: string }[]>();
+  const replay = new Map<string, string>();
+  let seq = 0;
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => { body += c; });
+    req.on('end', () => {
+      const url = new URL(req.url ?? '/', 'http://stub');
+      const form = new URLSearchParams(body);
+      requests.push({ method: req.method ?? '', path: url.pathname, headers: req.headers, form });
+      const key = req.headers['idempotency-key'];
+      const send = (status: number, obj: unknown) => {
+        const json = JSON.stringify(obj);
+        if (typeof key === 'string') replay.set(`${req.url}|${key}`, json);
+        res.writeHead(status, { 'content-type': 'application/json', 'request-id': `req_${++seq}` }).end(json);
+      };
+      if (typeof key === 'string' && replay.has(`${req.url}|${key}`)) {
+        res.writeHead(200, { 'content-type': 'application/json', 'idempotent-replayed': 'true' }).end(replay.get(`${req.url}|${key}`));
+        return;
+      }
+      const n = ++seq;
+      if (req.method === 'POST' && url.pathname === '/v1/checkout/sessions') {
+        const id = `cs_test_${n}`;
+        return send(200, { id, object: 'checkout.session', url: `https://checkout.stripe.test/${id}`, mode: 'payment',
+          amount_total: Number(form.get('line_items[0][price_data][unit_amount]')), currency: form.get('line_items[0][price_data][currency]'),
+          metadata: { order_id: form.get('metadata[order_id]') }, payment_status: 'unpaid' });
+      }
+      if (req.method === 'POST' && url.pathname === '/v1/refunds') return send(200, { id: `re_${n}`, object: 'refund', status: 'succeeded', payment_intent: form.get('payment_intent') });
+      if (req.method === 'POST' && url.pathname === '/v1/accounts') return send(200, { id: `acct_stub${n}`, object: 'account', charges_enabled: false, payouts_enabled: false });
+      if (req.method === 'POST' && url.pathname === '/v1/account_links') return send(200, { object: 'account_link', url: `https://connect.stripe.test/setup/${n}` });
+      if (req.method === 'GET' && url.pathname === '/v1/balance_transactions') {
+        const account = String(req.headers['stripe-account'] ?? '');
+        const data = (balanceTransactions.get(account) ?? []).map((t, i) => ({ id: `txn_${i}`, object: 'balance_transaction', ...t }));
+        return send(200, { object: 'list', url: '/v1/balance_transactions', has_more: false, data });
+      }
+      send(404, { error: { type: 'invalid_request_error', message: `stub has no ${req.method} ${url.pathname}` } });
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    requests,
+    balanceTransactions,
+    close: () => new Promise((r) => { server.close(() => r()); server.closeAllConnections(); }),
+  };
+}
+
+const sdk = new Stripe('sk_test_signing_only');
+let eventSeq = 0;
+
+/** A Stripe-shaped event and its Stripe-Signature header, signed by the SDK's own helper. */
+export function stripeEvent(type: string, object: Record<string, unknown>, opts: { id?: string; account?: string; timestamp?: number; secret?: string } = {}) {
+  const created = opts.timestamp ?? Math.floor(Date.now() / 1000);
+  const body = JSON.stringify({ id: opts.id ?? `evt_test_${Date.now()}_${++eventSeq}`, object: 'event', type, created, api_version: '2025-01-01',
+    livemode: false, pending_webhooks: 1, request: null, ...(opts.account ? { account: opts.account } : {}), data: { object } });
+  const signature = sdk.webhooks.generateTestHeaderString({ payload: body, secret: opts.secret ?? STRIPE_WEBHOOK_SECRET, timestamp: created });
+  return { body, headers: { 'content-type': 'application/json', 'stripe-signature': signature } };
+}
+
+export function postWebhook(t: TestApp, provider: string, d: { body: string; headers: Record<string, string> }) {
+  return t.app.request(`/webhooks/${provider}`, { method: 'POST', body: d.body, headers: d.headers });
+}
+
+/** Rows in every ledger table: "nothing stored" means none of these moved. */
+export async function ledgerCounts(t: TestApp) {
+  const count = async (table: 'orders' | 'payments' | 'refunds' | 'disputes' | 'webhook_events' | 'payouts') =>
+    Number((await t.deps.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  return { orders: await count('orders'), payments: await count('payments'), refunds: await count('refunds'),
+    disputes: await count('disputes'), events: await count('webhook_events'), payouts: await count('payouts') };
+}
+
+export function latestOrder(t: TestApp, itemTitleOrCreator?: { creatorId: string }) {
+  let q = t.deps.db.selectFrom('orders').selectAll().orderBy('created_at', 'desc');
+  if (itemTitleOrCreator) q = q.where('creator_id', '=', itemTitleOrCreator.creatorId);
+  return q.executeTakeFirstOrThrow();
+}
+
+export const checkoutKey = () => `k${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`.padEnd(20, '0');
