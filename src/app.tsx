@@ -9,6 +9,7 @@ import { creatorRoutes } from './modules/creators/index.ts';
 import { healthRoutes, homeRoutes } from './modules/home/routes.tsx';
 import { mailboxRoutes } from './modules/mail/index.ts';
 import { dashboardMediaRoutes, streamedUploadRoutes, uploadApiRoutes } from './modules/media/index.ts';
+import { playbackRoutes } from './modules/playback/index.ts';
 import type { Deps } from './deps.ts';
 import { isHttps } from './platform/config.ts';
 import { AppError, TooManyRequests } from './platform/errors.ts';
@@ -57,6 +58,7 @@ export function createApp(deps: Deps) {
   app.route('/', discoveryRoutes(deps));
   app.route('/', publicRoutes(deps));
   app.route('/', commerceRoutes(deps));
+  app.route('/', playbackRoutes(deps));
   if (devMode) app.route('/', mailboxRoutes(deps));
 
   app.notFound((c) => errorResponse(c as Context<AppEnv>, 404, 'We could not find that page. It may have moved, or the address may be mistyped.', devMode));
@@ -75,7 +77,8 @@ export function createApp(deps: Deps) {
 }
 
 function errorResponse(c: Context<AppEnv>, status: number, message: string, devMode: boolean) {
-  if (c.req.header('hx-request')) return c.html(`<p class="form-errors" role="alert">${escapeHtml(message)}</p>`, status as 400);
+  // htmx fragments get a fragment; boosted navigation (the player's) gets the whole page.
+  if (c.req.header('hx-request') && !c.req.header('hx-boosted')) return c.html(`<p class="form-errors" role="alert">${escapeHtml(message)}</p>`, status as 400);
   if (c.req.path.startsWith('/api/')) return c.json({ error: message }, status as 400);
   return renderPage(c, { title: 'Error', status: status as 400, devMode }, <ErrorPage status={status} message={message} requestId={c.get('requestId')} />);
 }

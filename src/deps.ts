@@ -12,9 +12,10 @@ import type { CommerceTables } from './modules/commerce/tables.ts';
 import type { PaymentProvider } from './platform/payments/types.ts';
 import type { ObjectStore } from './platform/storage/index.ts';
 import type { MediaTables } from './modules/media/tables.ts';
+import type { PlaybackTables } from './modules/playback/tables.ts';
 
 /** Every module's tables: the database's shape as Kysely sees it. */
-export interface Database extends AccountsTables, MailTables, CreatorsTables, CatalogTables, CommerceTables, MediaTables {}
+export interface Database extends AccountsTables, MailTables, CreatorsTables, CatalogTables, CommerceTables, MediaTables, PlaybackTables {}
 
 /** A connection or an open transaction: query functions accept either. */
 export type Executor = Kysely<Database>;

@@ -6,9 +6,10 @@ import { accountJobs } from './modules/accounts/index.ts';
 import { mailJobs } from './modules/mail/index.ts';
 import { commerceJobs, LOCAL_PAYOUTS_JOB, RECONCILE_JOB } from './modules/commerce/index.ts';
 import { mediaJobs } from './modules/media/index.ts';
+import { playbackJobs, ZIP_CLEANUP_JOB } from './modules/playback/index.ts';
 
 export function taskList(deps: Deps): TaskList {
-  return { ...mailJobs(deps), ...accountJobs(deps), ...mediaJobs(deps), ...commerceJobs(deps) };
+  return { ...mailJobs(deps), ...accountJobs(deps), ...mediaJobs(deps), ...commerceJobs(deps), ...playbackJobs(deps) };
 }
 
 /** graphile-worker crontab: minute hour day month weekday task */
@@ -17,4 +18,5 @@ export const CRONTAB = [
   `5 3 * * * ${LOCAL_PAYOUTS_JOB}`, // daily, like a processor's automatic payout schedule
   `35 4 * * * ${RECONCILE_JOB}`,
   '*/15 * * * * media_uploads_cleanup',
+  `45 2 * * * ${ZIP_CLEANUP_JOB}`,
 ].join('\n');

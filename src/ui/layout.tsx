@@ -1,6 +1,7 @@
 // The page shell: header navigation (different when signed in), flash message, main, footer.
 import type { Child } from 'hono/jsx';
 import type { Flash, Viewer } from '../platform/http/context.ts';
+import { PlayerBar } from './player-bar.tsx';
 
 export interface LayoutProps {
   title: string;
@@ -26,8 +27,12 @@ export function Layout(p: LayoutProps) {
         <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
         <link rel="stylesheet" href="/static/app.css" />
         <script src="/static/htmx.min.js" defer></script>
+        <script src="/static/player.js" defer></script>
       </head>
       <body hx-headers={JSON.stringify({ 'X-CSRF-Token': p.csrfToken })}>
+        {/* #page is what the player's boosted navigation swaps (and htmx's history snapshots);
+            the player below it stays. */}
+        <div id="page" hx-history-elt>
         <a class="skip-link" href="#main">Skip to content</a>
         <header class="site-header">
           <nav class="nav" aria-label="Main">
@@ -59,6 +64,8 @@ export function Layout(p: LayoutProps) {
         <footer class="site-footer">
           <p>Makenot.work — creators keep 100%. A flat fee, never a cut.</p>
         </footer>
+        </div>
+        <PlayerBar />
       </body>
     </html>
   );

@@ -14,6 +14,7 @@ const FILES: Record<string, { path: string; type: string }> = {
   'favicon.svg': { path: here('favicon.svg'), type: 'image/svg+xml' },
   'htmx.min.js': { path: require.resolve('htmx.org/dist/htmx.min.js'), type: 'text/javascript; charset=utf-8' },
   'uploader.js': { path: here('uploader.js'), type: 'text/javascript; charset=utf-8' },
+  'player.js': { path: here('player.js'), type: 'text/javascript; charset=utf-8' },
 };
 
 export function mountStaticFiles(app: Hono<any>) { // eslint-disable-line @typescript-eslint/no-explicit-any

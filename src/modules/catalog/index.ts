@@ -9,3 +9,6 @@ export { addItemSales, findItem } from './queries/items.ts';
 export { formatMoney, parseMoney, toDecimalString, splitLargestRemainder } from './money.ts';
 // For the media module: uploads attach to items the creator owns.
 export { getOwnedItem, listVersions } from './items-service.ts';
+// For playback: items and projects with what access checks, queues and zips need.
+export { getVisibleProject } from './projects-service.ts';
+export type { PreviewMode } from './tables.ts';

@@ -97,3 +97,12 @@ export async function getProjectPage(deps: Deps, username: string, slug: string,
 }
 
 export { isUuid };
+
+/** A project and its items as its viewer may see them (404 like the project page otherwise). */
+export async function getVisibleProject(deps: Deps, projectId: string, viewerId: string | null) {
+  const project = isUuid(projectId) ? await q.findProjectWithCreator(deps.db, projectId) : undefined;
+  const isOwner = !!viewerId && project?.creator_id === viewerId;
+  if (!project || (project.status !== 'published' && !isOwner)) throw new NotFound();
+  const rows = await q.projectItemRows(deps.db, project.id, { publishedOnly: !isOwner });
+  return { project, items: rows, isOwner };
+}

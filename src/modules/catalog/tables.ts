@@ -4,6 +4,8 @@ export type PublishStatus = 'draft' | 'published' | 'unpublished';
 export type ItemType = 'audio' | 'video' | 'text' | 'download' | 'image';
 export type AiUse = 'handmade' | 'assisted' | 'generated';
 export type PriceKind = 'free' | 'fixed' | 'pwyw';
+/** What visitors who have not bought an item may hear or see (enforced by playback). */
+export type PreviewMode = 'off' | 'clip' | 'plays';
 
 /** A date column we read and write as 'YYYY-MM-DD' strings (no time zone surprises). */
 type DateOnly = ColumnType<string, string | null | undefined, string | null>;
@@ -40,6 +42,9 @@ export interface CatalogTables {
     price_suggested: number | null;
     currency: string;
     sales_count: Generated<number>;
+    preview_mode: Generated<PreviewMode>;
+    preview_seconds: Generated<number>;
+    preview_plays: Generated<number>;
     search_doc: Generated<string>;
     created_at: Generated<Date>;
     updated_at: Generated<Date>;

@@ -1,5 +1,6 @@
 import type { Task } from 'graphile-worker';
 import type { Deps } from '../../deps.ts';
+import { makePreviewClip, PREVIEW_CLIP_JOB } from './preview-clip.ts';
 import { processUploadedFile } from './process-job.ts';
 import { cleanupAbandonedUploads, MEDIA_PROCESS_JOB, UPLOADS_CLEANUP_JOB } from './uploads-service.ts';
 
@@ -11,5 +12,9 @@ export function mediaJobs(deps: Deps): Record<string, Task> {
       await processUploadedFile(deps, log, fileId, { attempts: helpers.job.attempts, maxAttempts: helpers.job.max_attempts });
     },
     [UPLOADS_CLEANUP_JOB]: async () => { await cleanupAbandonedUploads(deps); },
+    [PREVIEW_CLIP_JOB]: async (payload, helpers) => {
+      const { fileId, seconds } = payload as { fileId: string; seconds: number };
+      await makePreviewClip(deps, deps.log.child({ job: helpers.job.id, fileId }), fileId, seconds);
+    },
   };
 }

@@ -101,3 +101,15 @@ export function expiredSessions(db: Executor, now: Date, limit = 100) {
     .where('s.expires_at', '<', now).where('f.state', '=', 'uploading')
     .orderBy('s.expires_at').limit(limit).execute();
 }
+
+/** Ready files of these items with every derivative, for playback and downloads. */
+export function readyFiles(db: Executor, where: { itemIds: string[] } | { fileId: string }) {
+  let q = db.selectFrom('media_files as f')
+    .select(['f.id', 'f.item_id', 'f.version_id', 'f.creator_id', 'f.kind', 'f.original_name', 'f.bytes', 'f.sha256', 'f.object_key', 'f.metadata', 'f.ready_at',
+      sql<{ kind: string; object_key: string; content_type: string; bytes: number }[]>`coalesce((
+        SELECT json_agg(json_build_object('kind', d.kind, 'object_key', d.object_key, 'content_type', d.content_type, 'bytes', d.bytes) ORDER BY d.kind)
+        FROM media_derivatives d WHERE d.media_file_id = f.id), '[]'::json)`.as('derivatives')])
+    .where('f.state', '=', 'ready').where('f.object_key', 'is not', null);
+  q = 'fileId' in where ? q.where('f.id', '=', where.fileId) : q.where('f.item_id', 'in', where.itemIds.length ? where.itemIds : ['00000000-0000-0000-0000-000000000000']);
+  return q.orderBy('f.created_at').orderBy('f.id').execute();
+}

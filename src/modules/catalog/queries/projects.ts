@@ -51,3 +51,17 @@ export function deleteProjects(db: Executor, creatorId: string, ids: string[]) {
   if (!ids.length) return Promise.resolve([]);
   return db.deleteFrom('projects').where('creator_id', '=', creatorId).where('id', 'in', ids).returning('id').execute();
 }
+
+/** A project with its creator's public names, by id (for playback's album downloads and queues). */
+export function findProjectWithCreator(db: Executor, projectId: string) {
+  return db.selectFrom('projects as p').innerJoin('users as u', 'u.id', 'p.creator_id')
+    .selectAll('p').select(['u.username as creator_username', 'u.display_name as creator_name'])
+    .where('p.id', '=', projectId).executeTakeFirst();
+}
+
+/** Every item of a project in track order, whole rows (published only unless for the owner). */
+export function projectItemRows(db: Executor, projectId: string, opts: { publishedOnly: boolean }) {
+  let q = db.selectFrom('items').selectAll().where('project_id', '=', projectId);
+  if (opts.publishedOnly) q = q.where('status', '=', 'published');
+  return q.orderBy('position').orderBy('created_at').execute();
+}

@@ -6,6 +6,7 @@ import { renderPage } from '../../../ui/render.tsx';
 import { randomToken } from '../../../platform/crypto.ts';
 import { canonicalUsername } from '../../accounts/index.ts';
 import { isEntitled, isEntitledByReceipt } from '../../commerce/index.ts';
+import { itemMediaSection, projectMediaSection } from '../../playback/index.ts';
 import { getItemPage } from '../items-service.ts';
 import { getProfilePage } from '../profile-service.ts';
 import { getProjectPage } from '../projects-service.ts';
@@ -31,8 +32,9 @@ export function publicRoutes(deps: Deps) {
   app.get('/:handle{@[^/]{1,100}}/:slug{[^/]{1,100}}', async (c) => {
     const username = canonicalUsername(decodeURIComponent(c.req.param('handle').slice(1)));
     const page = await getProjectPage(deps, username, c.req.param('slug'), c.get('viewer'));
+    const media = await projectMediaSection(deps, c, { id: page.project.id, title: page.project.title, creator_name: page.creator.display_name }, page.items);
     return renderPage(c, { title: page.project.title, devMode },
-      <ProjectPage creator={page.creator} project={page.project} items={page.items} isOwner={page.isOwner} />);
+      <ProjectPage creator={page.creator} project={page.project} items={page.items} isOwner={page.isOwner} media={media} />);
   });
 
   app.get('/i/:id', async (c) => {
@@ -43,7 +45,8 @@ export function publicRoutes(deps: Deps) {
     const owned = (viewer ? await isEntitled(deps.db, { userId: viewer.id }, page.item.id) : false)
       || await isEntitledByReceipt(deps, c.req.query(), page.item.id);
     const entitled = page.isOwner || owned || page.item.price_kind === 'free';
-    return renderPage(c, { title: page.item.title, devMode }, <ItemPage {...page} entitled={entitled}
+    const media = await itemMediaSection(deps, c, page.item);
+    return renderPage(c, { title: page.item.title, devMode }, <ItemPage {...page} entitled={entitled} media={media}
       buy={{ owned, csrfToken: c.get('csrfToken'), checkoutKey: randomToken(18), signedIn: !!viewer }} />);
   });
   return app;

@@ -1,5 +1,6 @@
 // /i/<id>: an item's permanent page.
 import type { Selectable } from 'kysely';
+import type { Child } from 'hono/jsx';
 import { splitPreview } from '../../item-input.ts';
 import type { AiUse, CatalogTables, ItemType, PriceKind, PublishStatus } from '../../tables.ts';
 import { formatMoney, toDecimalString } from '../../money.ts';
@@ -20,6 +21,8 @@ export interface ItemPageProps {
   entitled: boolean;
   /** For the buy box: whether the viewer already owns it, and what its forms need. */
   buy: BuyBoxState;
+  /** Players and downloads, rendered by the playback module (null when there are no files). */
+  media?: Child;
 }
 
 export interface BuyBoxState { owned: boolean; csrfToken: string; checkoutKey: string; signedIn: boolean }
@@ -38,6 +41,7 @@ export function ItemPage(p: ItemPageProps) {
       </p>
       {p.isOwner ? <p class="banner owner-note">You own this item{item.is_public ? '' : ' — only you can see it until it and its project are published'}. <a href={`/dashboard/items/${item.id}/edit`}>Edit item</a></p> : null}
 
+      {p.media}
       <BuyBox item={item} isOwner={p.isOwner} buy={p.buy} />
 
       <Markdown source={item.description} />
@@ -46,8 +50,9 @@ export function ItemPage(p: ItemPageProps) {
       {p.chapters.length ? (
         <section aria-labelledby="chapters-h">
           <h2 id="chapters-h">Chapters</h2>
-          <ol class="chapters">
-            {p.chapters.map((ch) => <li><time datetime={`PT${ch.start_seconds}S`}>{formatDuration(ch.start_seconds)}</time> {ch.title}</li>)}
+          {/* player.js makes each chapter a button that seeks the item's track */}
+          <ol class="chapters" data-chapters>
+            {p.chapters.map((ch) => <li data-seek={String(ch.start_seconds)}><time datetime={`PT${ch.start_seconds}S`}>{formatDuration(ch.start_seconds)}</time> {ch.title}</li>)}
           </ol>
         </section>
       ) : null}

@@ -1,4 +1,5 @@
 // /@username/project-slug: a project and its items.
+import type { Child } from 'hono/jsx';
 import { Markdown, priceLabel, StatusBadge, TYPE_LABELS } from '../shared.tsx';
 import type { ItemType, PriceKind, PublishStatus } from '../../tables.ts';
 
@@ -7,6 +8,8 @@ export interface ProjectPageProps {
   project: { id: string; title: string; description: string; status: PublishStatus };
   items: { id: string; title: string; type: ItemType; status: PublishStatus; price_kind: PriceKind; price_amount: number; price_suggested: number | null; currency: string; release_date: string | null }[];
   isOwner: boolean;
+  /** The track list and album downloads, rendered by the playback module. */
+  media?: Child;
 }
 
 export function ProjectPage(p: ProjectPageProps) {
@@ -16,6 +19,7 @@ export function ProjectPage(p: ProjectPageProps) {
       <h1>{p.project.title} {p.isOwner && p.project.status !== 'published' ? <StatusBadge status={p.project.status} /> : null}</h1>
       {p.isOwner ? <p class="banner owner-note">You own this project. <a href={`/dashboard/projects/${p.project.id}`}>Edit project</a></p> : null}
       <div class="cover-placeholder" aria-hidden="true">{[...p.project.title][0]?.toUpperCase()}</div>
+      {p.media}
       <Markdown source={p.project.description} />
       <h2>Items</h2>
       {p.items.length === 0 ? (
