@@ -20,21 +20,35 @@ export interface TestS3 {
   env: Record<string, string>;
   endpoint: string;
   bucket: string;
+  /** Takes the server down (an outage), keeping its files, port and bucket for start(). */
+  stop(): Promise<void>;
+  /** Brings a stopped server back on the same address with the same contents. */
+  start(): Promise<void>;
   close(): Promise<void>;
 }
 
 export async function startS3(bucket = 'makenot-test'): Promise<TestS3> {
   const S3rver = require('@20minutes/s3rver') as S3rverClass;
   const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'makenot-s3-'));
-  const server = new S3rver({ port: 0, address: '127.0.0.1', silent: process.env.S3RVER_VERBOSE ? false : true, directory, configureBuckets: [{ name: bucket, configs: [CORS] }] });
+  const make = (port: number) => new S3rver({ port, address: '127.0.0.1', silent: process.env.S3RVER_VERBOSE ? false : true, directory, configureBuckets: [{ name: bucket, configs: [CORS] }] });
+  let server: S3rverInstance | null = make(0);
   const { port } = await server.run();
   const endpoint = `http://127.0.0.1:${port}`;
   return {
     endpoint, bucket,
+    async stop() {
+      await server?.close();
+      server = null;
+    },
+    async start() {
+      if (server) return;
+      server = make(port);
+      await server.run();
+    },
     // s3rver's built-in account.
     env: { STORAGE_BACKEND: 's3', S3_ENDPOINT: endpoint, S3_REGION: 'us-east-1', S3_BUCKET: bucket, S3_ACCESS_KEY_ID: 'S3RVER', S3_SECRET_ACCESS_KEY: 'S3RVER', S3_FORCE_PATH_STYLE: 'true' },
     async close() {
-      await server.close();
+      await server?.close();
       fs.rmSync(directory, { recursive: true, force: true });
     },
   };

@@ -1,4 +1,6 @@
 // Upload helpers for tests: the JSON API as the uploader script calls it, and a creator with an item.
+import fs from 'node:fs/promises';
+import path from 'node:path';
 import { createItem } from '../../src/modules/catalog/items-service.ts';
 import { createProject } from '../../src/modules/catalog/projects-service.ts';
 import type { TestApp } from './app.ts';
@@ -21,4 +23,30 @@ export async function api(user: TestUser, method: string, path: string, body?: u
   });
   const json = res.headers.get('content-type')?.includes('json') ? JSON.parse(res.html) as Record<string, any> : {}; // eslint-disable-line @typescript-eslint/no-explicit-any
   return { status: res.status, json };
+}
+
+/**
+ * A real file through the real pipeline: the resumable upload API (parts PUT to the signed part
+ * URLs, in-process for the local backend, over HTTP for S3), then the worker's jobs. Returns
+ * the media file id once it is processed (ready, or failed with its reason).
+ */
+export async function uploadThroughPipeline(t: TestApp, user: TestUser, itemId: string, filePath: string, name = path.basename(filePath)) {
+  const data = await fs.readFile(filePath);
+  const start = await api(user, 'POST', '/api/uploads', { fileName: name, size: data.length, itemId });
+  if (start.status !== 201) throw new Error(`upload start refused: ${start.status} ${JSON.stringify(start.json)}`);
+  const { id, partSize, partCount } = start.json as { id: string; partSize: number; partCount: number };
+  const numbers = Array.from({ length: partCount }, (_, i) => i + 1);
+  const { parts } = (await api(user, 'POST', `/api/uploads/${id}/part-urls`, { partNumbers: numbers })).json as { parts: { partNumber: number; url: string }[] };
+  const etags: { partNumber: number; etag: string }[] = [];
+  for (const part of parts) {
+    const body = data.subarray((part.partNumber - 1) * partSize, part.partNumber * partSize);
+    const init = { method: 'PUT', body: new Uint8Array(body), headers: { 'content-length': String(body.length) } };
+    const res = part.url.startsWith('/') ? await t.app.request(part.url, init) : await fetch(part.url, init);
+    if (res.status !== 200) throw new Error(`part ${part.partNumber} refused: ${res.status}`);
+    etags.push({ partNumber: part.partNumber, etag: res.headers.get('etag') ?? '' });
+  }
+  const done = await api(user, 'POST', `/api/uploads/${id}/complete`, { parts: etags });
+  if (done.status !== 200) throw new Error(`upload completion refused: ${done.status} ${JSON.stringify(done.json)}`);
+  await t.drainJobs();
+  return id;
 }

@@ -2,7 +2,7 @@
 // step at a time); what is present is validated in full.
 import { readText } from '../../platform/validate.ts';
 import { parseMoney } from './money.ts';
-import type { AiUse, ItemType, PriceKind } from './tables.ts';
+import type { AiUse, ItemType, PreviewMode, PriceKind } from './tables.ts';
 import { parseTagList } from './tags.ts';
 
 export const ITEM_TYPES: ItemType[] = ['audio', 'video', 'text', 'download', 'image'];
@@ -21,8 +21,15 @@ export interface ItemFields {
   price_kind?: PriceKind;
   price_amount?: number;
   price_suggested?: number | null;
+  preview_mode?: PreviewMode;
+  preview_seconds?: number;
+  preview_plays?: number;
   tags?: string[];
 }
+
+export const PREVIEW_MODES: PreviewMode[] = ['off', 'clip', 'plays'];
+export const PREVIEW_SECONDS = { min: 5, max: 300 };
+export const PREVIEW_PLAYS = { min: 1, max: 50 };
 
 export function parseItemType(raw: unknown): ItemType | null {
   return ITEM_TYPES.includes(raw as ItemType) ? (raw as ItemType) : null;
@@ -63,6 +70,7 @@ export function parseItemFields(body: Record<string, unknown>, currency: string)
     errors.ai_statement = 'Say briefly how AI assisted (for example “mastering with an AI tool”).';
   }
   if ('price_kind' in body) parsePrice(body, currency, fields, errors);
+  if ('preview_mode' in body) parsePreview(body, fields, errors);
   if ('tags' in body) {
     const tags = parseTagList(body.tags);
     if (tags.ok) fields.tags = tags.paths;
@@ -106,6 +114,26 @@ function parsePrice(body: Record<string, unknown>, currency: string, fields: Ite
     suggested = s.money.amount;
   }
   Object.assign(fields, { price_kind: kind, price_amount: amount.money.amount, price_suggested: suggested });
+}
+
+/** What visitors who have not bought it may hear: nothing, the first N seconds, or N full plays. */
+function parsePreview(body: Record<string, unknown>, fields: ItemFields, errors: Record<string, string>) {
+  const mode = body.preview_mode as PreviewMode;
+  if (!PREVIEW_MODES.includes(mode)) {
+    errors.preview_mode = 'Choose no preview, the first seconds, or a number of full plays.';
+    return;
+  }
+  fields.preview_mode = mode;
+  const whole = (key: 'preview_seconds' | 'preview_plays', range: { min: number; max: number }, label: string) => {
+    if (!(key in body)) return;
+    const raw = typeof body[key] === 'string' ? (body[key] as string).trim() : '';
+    if (raw === '' && mode !== (key === 'preview_seconds' ? 'clip' : 'plays')) return; // only the chosen mode's number is needed
+    const n = /^\d{1,4}$/.test(raw) ? Number(raw) : NaN;
+    if (!Number.isInteger(n) || n < range.min || n > range.max) errors[key] = `${label} must be a whole number from ${range.min} to ${range.max}.`;
+    else fields[key] = n;
+  };
+  whole('preview_seconds', PREVIEW_SECONDS, 'The preview length');
+  whole('preview_plays', PREVIEW_PLAYS, 'The number of free plays');
 }
 
 function isCalendarDate(s: string): boolean {

@@ -12,11 +12,11 @@ export async function fullPlaysStarted(db: Executor, itemId: string, listener: s
   return Number(row.n);
 }
 
-/** A play of this file by this listener started within `withinSeconds` (reused, not restarted). */
-export function recentPlay(db: Executor, fileId: string, listener: string, fullStream: boolean, withinSeconds: number) {
+/** This listener's latest play of the file started after `since` (reused rather than restarted). */
+export function recentPlay(db: Executor, fileId: string, listener: string, since: Date) {
   return db.selectFrom('plays').selectAll()
-    .where('media_file_id', '=', fileId).where('listener', '=', listener).where('full_stream', '=', fullStream)
-    .where('started_at', '>', sql<Date>`now() - make_interval(secs => ${withinSeconds})`)
+    .where('media_file_id', '=', fileId).where('listener', '=', listener).where('full_stream', '=', true)
+    .where('started_at', '>', since)
     .orderBy('started_at', 'desc').limit(1).executeTakeFirst();
 }
 
@@ -24,8 +24,8 @@ export function findPlay(db: Executor, playId: string) {
   return db.selectFrom('plays').selectAll().where('id', '=', playId).executeTakeFirst();
 }
 
-export function startPlay(db: Executor, p: { itemId: string; fileId: string; listener: string; fullStream: boolean }) {
-  return db.insertInto('plays').values({ item_id: p.itemId, media_file_id: p.fileId, listener: p.listener, full_stream: p.fullStream })
+export function startPlay(db: Executor, p: { itemId: string; fileId: string; listener: string; fullStream: boolean; now: Date }) {
+  return db.insertInto('plays').values({ item_id: p.itemId, media_file_id: p.fileId, listener: p.listener, full_stream: p.fullStream, started_at: p.now })
     .returning(['id', 'started_at']).executeTakeFirstOrThrow();
 }
 

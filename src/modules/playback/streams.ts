@@ -77,7 +77,7 @@ export async function issueStream(deps: Deps, listener: Listener, fileId: string
   if (access.kind === 'full' || access.kind === 'free-play' || canContinue) {
     // The creator's own listening is not a play of their work.
     const isOwner = access.kind === 'full' && access.why === 'owner';
-    const play = isOwner ? undefined : resumed ?? await q.startPlay(deps.db, { itemId: item.id, fileId: media.id, listener: listener.key, fullStream: true });
+    const play = isOwner ? undefined : resumed ?? await q.startPlay(deps.db, { itemId: item.id, fileId: media.id, listener: listener.key, fullStream: true, now: deps.clock.now() });
     const freePlaysLeft = access.kind === 'free-play' && !resumed ? access.left - 1 : undefined;
     return grant(deps, listener, media, full.r, full.name, { mode: 'full', playId: play?.id, freePlaysLeft });
   }
@@ -100,7 +100,7 @@ async function resumablePlay(deps: Deps, listener: Listener, media: ReadyMedia, 
     if (play && play.media_file_id === media.id && play.listener === listener.key && play.full_stream
       && deps.clock.now().getTime() - play.started_at.getTime() < grace * 1000) return play;
   }
-  return q.recentPlay(deps.db, media.id, listener.key, true, SAME_PLAY_SECONDS);
+  return q.recentPlay(deps.db, media.id, listener.key, new Date(deps.clock.now().getTime() - SAME_PLAY_SECONDS * 1000));
 }
 
 async function grant(deps: Deps, listener: Listener, media: ReadyMedia, r: Rendition, rendition: string,

@@ -14,7 +14,7 @@ import { dashboardHelpers, firstString, pick, typedValues, type Body, type C } f
 
 const STEP_FIELDS: Record<ItemStep, string[]> = {
   details: ['title', 'description', 'body', 'release_date', 'credits', 'tags'],
-  pricing: ['price_kind', 'price_amount', 'price_suggested'],
+  pricing: ['price_kind', 'price_amount', 'price_suggested', 'preview_mode', 'preview_seconds', 'preview_plays'],
   ai: ['ai_use', 'ai_statement'],
   review: [],
 };
@@ -29,6 +29,7 @@ function storedValues(item: WizardItem, tags: string[]): Record<string, string> 
     tags: tags.join(', '), price_kind: item.price_kind,
     price_amount: item.price_kind === 'free' || (item.price_kind === 'pwyw' && item.price_amount === 0) ? '' : money(item.price_amount),
     price_suggested: money(item.price_suggested), ai_use: item.ai_use ?? '', ai_statement: item.ai_statement,
+    preview_mode: item.preview_mode, preview_seconds: String(item.preview_seconds), preview_plays: String(item.preview_plays),
   };
 }
 

@@ -100,7 +100,29 @@ export function PricingStep(p: WizardProps) {
         <MoneyInput name="price_suggested" label="Suggested amount (optional)" value={v.price_suggested} error={e.price_suggested} currency={currency}
           hint="Pay what you want only: the amount we propose to fans. It cannot be below the minimum." />
       </div>
+      {p.item.type === 'audio' || p.item.type === 'video' ? <PreviewFields values={v} errors={e} /> : null}
     </StepForm>
+  );
+}
+
+/** What visitors hear or see before buying (free items always play in full). */
+function PreviewFields(p: { values: WizardProps['values']; errors: WizardProps['errors'] }) {
+  const v = p.values;
+  const e = p.errors;
+  return (
+    <fieldset class="wizard-preview">
+      <legend>Preview for fans who have not bought it</legend>
+      <p class="hint">Free items always play in full. Our server enforces this: the full file is only sent to buyers.</p>
+      <RadioGroup name="preview_mode" legend="What can they hear?" value={v.preview_mode} error={e.preview_mode} choices={[
+        { value: 'clip', label: 'The first seconds', hint: 'A short clip from the start.' },
+        { value: 'plays', label: 'A few full plays', hint: 'The whole track, a set number of times per listener.' },
+        { value: 'off', label: 'No preview', hint: 'Only buyers can listen.' },
+      ]} />
+      <div class="wizard-amounts">
+        <Field name="preview_seconds" label="Clip length in seconds (5–300)" value={v.preview_seconds} error={e.preview_seconds} />
+        <Field name="preview_plays" label="Full plays per listener (1–50)" value={v.preview_plays} error={e.preview_plays} />
+      </div>
+    </fieldset>
   );
 }
 
