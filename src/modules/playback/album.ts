@@ -37,7 +37,9 @@ async function entitledMedia(deps: Deps, listener: Listener, projectId: string) 
   for (const item of itemsWithMedia) {
     if ((await accessTo(deps, listener, item, 'download')).kind === 'full') entitled.push(item);
   }
-  return { project, entitled, media: media.filter((m) => entitled.some((i) => i.id === m.itemId)), total: itemsWithMedia.length };
+  // Track numbers are positions in the whole album, also in a zip of only some of its tracks.
+  const trackIds = itemsWithMedia.filter((i) => i.type === 'audio').map((i) => i.id);
+  return { project, entitled, trackIds, media: media.filter((m) => entitled.some((i) => i.id === m.itemId)), total: itemsWithMedia.length };
 }
 
 /** Formats offered for the whole album: every format at least one audio track has, and originals. */
@@ -55,15 +57,15 @@ export async function albumOffer(deps: Deps, listener: Listener, projectId: stri
 }
 
 /** Entry names: "Artist - Album/01 Title.flac" for tracks in project order, uploaded names otherwise. */
-function zipEntries(project: { title: string; creator_name: string }, items: { id: string; type: string; title: string }[], media: ReadyMedia[], formatId: string): ZipEntry[] {
+function zipEntries(project: { title: string; creator_name: string }, items: { id: string; type: string; title: string }[], trackIds: string[],
+  media: ReadyMedia[], formatId: string): ZipEntry[] {
   const folder = safeSegment(`${project.creator_name} - ${project.title}`, 'Album');
-  const tracks = items.filter((i) => i.type === 'audio');
   const chosen: { name: string; key: string; bytes: number }[] = [];
   for (const item of items) {
     for (const m of media.filter((x) => x.itemId === item.id)) {
       const format = (m.kind === 'audio' ? findFormat(m, formatId) : undefined) ?? findFormat(m, 'original')!;
       const name = item.type === 'audio'
-        ? safeFileName(`${trackPrefix(tracks.indexOf(item) + 1, tracks.length)} ${item.title}`, format.ext)
+        ? safeFileName(`${trackPrefix(trackIds.indexOf(item.id) + 1, trackIds.length)} ${item.title}`, format.ext)
         : safeFileName(m.name.replace(/\.[a-z0-9]{1,8}$/i, ''), format.ext);
       chosen.push({ name, key: format.rendition.objectKey, bytes: format.rendition.bytes });
     }
@@ -88,14 +90,14 @@ export type AlbumAnswer =
  * otherwise its progress (the build is queued once). `start` false only reports.
  */
 export async function albumZip(deps: Deps, listener: Listener, projectId: string, formatId: string, opts: { start: boolean }): Promise<AlbumAnswer> {
-  const { project, entitled, media } = await entitledMedia(deps, listener, projectId);
+  const { project, entitled, trackIds, media } = await entitledMedia(deps, listener, projectId);
   if (!entitled.length) return { state: 'refused', status: 403, message: 'Buy this album (or one of its tracks) to download it.' };
   const format = albumFormats(media).find((f) => f.id === formatId);
   if (!format) return { state: 'refused', status: 404, message: 'That format is not available for this album.' };
   if (!await storageAvailable(deps.store)) return { state: 'refused', status: 503, message: STORAGE_DOWN_MESSAGE };
 
   const album = { title: `${project.title} by ${project.creator_name}`, href: `/@${project.creator_username}/${project.slug}` };
-  const entries = zipEntries(project, entitled, media, format.id);
+  const entries = zipEntries(project, entitled, trackIds, media, format.id);
   const contentHash = createHash('sha256').update(JSON.stringify([ZIP_LAYOUT_VERSION, format.id, entries])).digest('hex').slice(0, 32);
   const zip = await q.findOrCreateZip(deps.db, { projectId: project.id, format: format.id, contentHash, objectKey: zipKey(project.id, contentHash), entries });
   if (zip.state === 'ready') {

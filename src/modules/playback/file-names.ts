@@ -10,7 +10,7 @@ const MAX_BYTES = 200;
 
 /** One path segment: a file or folder name, with `fallback` when nothing usable is left. */
 export function safeSegment(name: string, fallback = 'file'): string {
-  let s = name.normalize('NFC').replace(FORBIDDEN, (ch) => (ch === ':' || ch === '/' || ch === '\\' || ch === '|' ? '-' : ch <= '\u001f' || ch === '\u007f' ? '' : '_'));
+  let s = name.normalize('NFC').replace(/[\t\n\r\f\v]+/g, ' ').replace(FORBIDDEN, (ch) => (ch === ':' || ch === '/' || ch === '\\' || ch === '|' ? '-' : ch <= '\u001f' || ch === '\u007f' ? '' : '_'));
   s = s.replace(/\s+/g, ' ').trim().replace(/[. ]+$/, '');
   if (!s || /^\.+$/.test(s)) s = fallback;
   if (RESERVED.test(s)) s = `_${s}`;

@@ -35,7 +35,8 @@ export function AlbumWaitCard(p: AlbumWaitProps) {
   return (
     <section id="zip-progress" class="card narrow" aria-live="polite"
       hx-get={p.waitHref} hx-trigger="every 2s" hx-select="#zip-progress" hx-swap="outerHTML" hx-target="this">
-      <noscript><meta http-equiv="refresh" content="3" /></noscript>
+      {/* As a string: hono/jsx would hoist a <meta> element into <head>, refreshing for everyone. */}
+      <noscript dangerouslySetInnerHTML={{ __html: '<meta http-equiv="refresh" content="3">' }} />
       <h1>Preparing your download</h1>
       <p>We are zipping {p.title}. This takes a moment the first time; later downloads start at once.</p>
       <progress max={a.total} value={a.done} aria-label="Files zipped">{percent}%</progress>
