@@ -1,14 +1,15 @@
 // The site-wide audio player, outside the #page region that boosted navigation swaps, so a
 // track keeps playing while the fan browses. Hidden until player.js plays something; without
 // JavaScript each track has its own native <audio controls> instead.
+import { Icon, PlayPauseIcons } from './icons.tsx';
 export function PlayerBar() {
   return (
     <section id="player" class="player" aria-label="Audio player" hidden>
       <audio id="player-audio" preload="auto" />
       <div class="player-buttons">
-        <button type="button" class="player-button" data-action="prev" aria-label="Previous track">⏮</button>
-        <button type="button" class="player-button player-toggle" data-action="toggle" aria-label="Play">▶</button>
-        <button type="button" class="player-button" data-action="next" aria-label="Next track">⏭</button>
+        <button type="button" class="player-button" data-action="prev" aria-label="Previous track"><Icon name="prev" /></button>
+        <button type="button" class="player-button player-toggle" data-action="toggle" aria-label="Play"><PlayPauseIcons /></button>
+        <button type="button" class="player-button" data-action="next" aria-label="Next track"><Icon name="next" /></button>
       </div>
       <div class="player-main">
         <p class="player-now">

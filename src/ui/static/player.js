@@ -186,7 +186,7 @@
     ui.time.textContent = clock(audio.currentTime);
     ui.duration.textContent = clock(total);
     var playing = !audio.paused && !audio.ended;
-    ui.toggle.textContent = playing ? '⏸' : '▶';
+    ui.toggle.classList.toggle('is-playing', playing);
     ui.toggle.setAttribute('aria-label', playing ? 'Pause' : 'Play');
     ui.prev.disabled = state.index <= 0;
     ui.next.disabled = state.index >= state.queue.length - 1;
@@ -197,7 +197,7 @@
     all('[data-track]').forEach(function (el) {
       var btn = $('.track-play', el);
       var isCurrent = current() && el.getAttribute('data-file') === current().file;
-      if (btn) { btn.textContent = isCurrent && playing ? '⏸' : '▶'; btn.setAttribute('aria-pressed', String(!!(isCurrent && playing))); }
+      if (btn) { btn.classList.toggle('is-playing', !!(isCurrent && playing)); btn.setAttribute('aria-pressed', String(!!(isCurrent && playing))); }
     });
   }
 
@@ -236,26 +236,36 @@
     load(els.indexOf(el), { seek: seekTo });
   }
 
+  // Listeners are delegated from the document: htmx's history snapshots restore markup, not
+  // listeners, so anything bound to an element would be dead after Back.
+  document.addEventListener('click', function (e) {
+    var t = e.target.closest ? e.target : null;
+    if (!t) return;
+    var play = t.closest('.track-play');
+    if (play) { playFromPage(play.closest('[data-track]')); return; }
+    var chapter = t.closest('.chapter-seek');
+    if (chapter) {
+      var track = $('.item-media [data-track]');
+      if (track) playFromPage(track, Number(chapter.parentNode.getAttribute('data-seek')));
+      return;
+    }
+    var rendition = t.closest('[data-video] [data-rendition]');
+    if (rendition) { e.preventDefault(); switchRendition(rendition); }
+  });
+
   function enhance(root) {
-    all('[data-track]', root).forEach(function (el) {
-      if (el.hasAttribute('data-ready')) return;
-      el.setAttribute('data-ready', '');
-      var btn = $('.track-play', el), native = $('audio.track-native', el);
-      if (native) { native.pause(); native.removeAttribute('src'); native.load(); }
-      if (btn) btn.addEventListener('click', function () { playFromPage(el); });
+    all('[data-track] audio.track-native', root).forEach(function (native) {
+      if (!native.getAttribute('src')) return;
+      native.pause(); native.removeAttribute('src'); native.load();
     });
     all('[data-chapters] [data-seek]', root).forEach(function (li) {
-      if (li.querySelector('button')) return;
+      if (li.querySelector('.chapter-seek')) return;
       var btn = document.createElement('button');
       btn.type = 'button';
       btn.className = 'link-button chapter-seek';
       btn.setAttribute('aria-label', 'Play from ' + li.textContent.trim());
       while (li.firstChild) btn.appendChild(li.firstChild);
       li.appendChild(btn);
-      btn.addEventListener('click', function () {
-        var track = $('.item-media [data-track]');
-        if (track) playFromPage(track, Number(li.getAttribute('data-seek')));
-      });
     });
     all('[data-video]', root).forEach(enhanceVideo);
     all('[data-autostart-download]', root).forEach(function (a) {
@@ -267,33 +277,36 @@
     render();
   }
 
-  function enhanceVideo(fig) {
-    if (fig.hasAttribute('data-ready')) return;
-    fig.setAttribute('data-ready', '');
-    var video = $('video', fig);
+  function switchRendition(a) {
+    var fig = a.closest('[data-video]'), video = $('video', fig);
     if (!video) return;
+    var at = video.currentTime, paused = video.paused;
+    fig.setAttribute('data-rendition-now', a.getAttribute('data-rendition'));
+    video.src = a.getAttribute('href');
+    video.addEventListener('loadedmetadata', function once() { video.removeEventListener('loadedmetadata', once); video.currentTime = at; if (!paused) video.play().catch(function () {}); });
+    all('[data-rendition]', fig).forEach(function (x) { x.setAttribute('aria-current', String(x === a)); });
+  }
+
+  var enhancedVideos = typeof WeakSet === 'function' ? new WeakSet() : null;
+  function enhanceVideo(fig) {
+    var video = $('video', fig);
+    if (!video || !enhancedVideos || enhancedVideos.has(video)) return;
+    enhancedVideos.add(video);
     var file = fig.getAttribute('data-file'), q = fig.getAttribute('data-q') || '';
-    var msg = document.createElement('p');
-    msg.className = 'video-note muted';
-    msg.setAttribute('role', 'status');
-    fig.appendChild(msg);
-    var rendition = ($('[data-rendition]', fig) || { getAttribute: function () { return ''; } }).getAttribute('data-rendition');
+    var msg = $('.video-note', fig);
+    if (!msg) {
+      msg = document.createElement('p');
+      msg.className = 'video-note muted';
+      msg.setAttribute('role', 'status');
+      fig.appendChild(msg);
+    }
     var play = { id: null, listened: 0, last: 0, counted: false };
-    all('[data-rendition]', fig).forEach(function (a) {
-      a.addEventListener('click', function (e) {
-        e.preventDefault();
-        var at = video.currentTime, paused = video.paused;
-        rendition = a.getAttribute('data-rendition');
-        video.src = a.getAttribute('href');
-        video.addEventListener('loadedmetadata', function once() { video.removeEventListener('loadedmetadata', once); video.currentTime = at; if (!paused) video.play().catch(function () {}); });
-        all('[data-rendition]', fig).forEach(function (x) { x.setAttribute('aria-current', String(x === a)); });
-      });
-    });
     video.addEventListener('playing', function () {
       msg.textContent = '';
       if (play.id !== null) return;
       play.id = '';
       // The /play/ redirect started this play; the API returns the same play's id for counting.
+      var rendition = fig.getAttribute('data-rendition-now') || (($('[data-rendition]', fig) || { getAttribute: function () { return ''; } }).getAttribute('data-rendition'));
       grantFor({ file: file, q: q + (rendition ? (q ? '&' : '') + 'r=' + rendition : '') }).then(function (r) {
         if (r.status === 200) { play.id = r.body.playId || ''; if (r.body.mode === 'preview') msg.textContent = 'Preview: the first ' + r.body.previewSeconds + ' seconds. Buy it to watch it all.'; }
       }).catch(function () {});
@@ -334,9 +347,10 @@
   document.addEventListener('click', function (e) {
     if (!state.boosting) return;
     var a = e.target.closest && e.target.closest('a[href]');
-    if (!a || a.hasAttribute('hx-get') || a.hasAttribute('hx-post')) return;
+    // hx-boost="false" links are never boosted by htmx, and may have handlers of ours (renditions).
+    if (!a || a.hasAttribute('hx-get') || a.hasAttribute('hx-post') || a.getAttribute('hx-boost') === 'false') return;
     var url = new URL(a.href, location.href);
-    if (!boostable(url) || a.target || a.hasAttribute('download') || a.getAttribute('hx-boost') === 'false') e.stopImmediatePropagation();
+    if (!boostable(url) || a.target || a.hasAttribute('download')) e.stopImmediatePropagation();
   }, true);
   document.addEventListener('submit', function (e) {
     if (!state.boosting) return;

@@ -6,6 +6,7 @@ import type { Access } from '../access.ts';
 import { refusalMessage } from '../access.ts';
 import type { ItemMediaData, PlayableFile, ProjectMediaData } from '../page-data.ts';
 import { STORAGE_DOWN_MESSAGE } from '../streams.ts';
+import { PlayPauseIcons } from '../../../ui/icons.tsx';
 import { formatBytes, formatClock } from './format.ts';
 
 const withQ = (path: string, q: string, extra = '') => {
@@ -32,7 +33,7 @@ export function Track(p: { file: PlayableFile; title: string; artist: string; it
     <li class="track" data-track data-file={p.file.id} data-title={p.title} data-artist={p.artist} data-href={`/i/${p.itemId}`}
       data-duration={String(p.file.duration ?? '')} data-queue={p.queue} data-q={p.q}>
       {p.number !== undefined ? <span class="track-number">{p.number}</span> : null}
-      <button type="button" class="track-play js-only" aria-label={`Play ${p.title}`} disabled={!p.playable}>▶</button>
+      <button type="button" class="track-play js-only" aria-label={`Play ${p.title}`} disabled={!p.playable}><PlayPauseIcons /></button>
       <span class="track-title"><a href={`/i/${p.itemId}`}>{p.title}</a></span>
       {p.file.duration ? <span class="track-duration muted">{formatClock(p.file.duration)}</span> : null}
       {p.playable ? <audio class="track-native no-js-only" controls preload="none" src={withQ(`/play/${p.file.id}`, p.q)} aria-label={p.title} /> : null}
