@@ -183,3 +183,40 @@ test('a video plays with its poster, and degrades to native controls without Jav
   assert.equal(await noJs.locator('.track-play').isVisible(), false, 'no script-only buttons');
   await snap(noJs, J, '06-no-javascript');
 });
+
+test('a buyer downloads a format and the album zip in the browser: the bytes and names are right; a tampered link is refused', async () => {
+  const context = await browser.newContext({ acceptDownloads: true });
+  const page = await context.newPage();
+  await logIn(page, fan);
+  await page.goto(`${server.url}/i/${ids[0]}`);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'MP3 320' }).click()]);
+  assert.equal(download.suggestedFilename(), `${creator.viewer.displayName} - Breaking the Chains.mp3`);
+  const saved = path.join(scratch, 'track.mp3');
+  await download.saveAs(saved);
+  const key = (await server.deps.db.selectFrom('media_derivatives as d').innerJoin('media_files as f', 'f.id', 'd.media_file_id')
+    .select('d.object_key').where('f.item_id', '=', ids[0]!).where('d.kind', '=', 'download-mp3-320').executeTakeFirstOrThrow()).object_key;
+  const stored: Buffer[] = [];
+  for await (const chunk of (await server.deps.store.get(key)).body) stored.push(chunk as Buffer);
+  assert.ok(fs.readFileSync(saved).equals(Buffer.concat(stored)), 'the downloaded file is the stored object');
+
+  // The album: a progress page while the worker zips, then the download starts by itself.
+  await page.goto(`${server.url}/@${creator.viewer.username}/${slug}`);
+  const zipDone = page.waitForEvent('download', { timeout: 60_000 });
+  await page.getByRole('link', { name: 'MP3 320 (zip)' }).click();
+  await page.getByRole('heading', { name: /Preparing your download|Your download is ready/ }).waitFor();
+  await snap(page, J, '07-album-zip');
+  const zip = await zipDone;
+  const zipPath = path.join(scratch, 'album.zip');
+  await zip.saveAs(zipPath);
+  const names = execFileSync('unzip', ['-Z1', zipPath], { env: { ...process.env, LC_ALL: 'C.UTF-8' } }).toString('utf8').trim().split('\n');
+  const folder = `${creator.viewer.displayName} - Northern Tales`;
+  assert.deepEqual(names, [`${folder}/01 Breaking the Chains.mp3`, `${folder}/02 Victory.mp3`]);
+
+  // A signed link with one character changed is refused.
+  const signed = await page.evaluate(async (id) => (await (await fetch(`/api/play/${id}`)).json()).url as string,
+    (await server.deps.db.selectFrom('media_files').select('id').where('item_id', '=', ids[0]!).executeTakeFirstOrThrow()).id);
+  const tampered = signed.replace(/sig=(.)/, (_m, c: string) => `sig=${c === 'A' ? 'B' : 'A'}`);
+  const res = await page.goto(new URL(tampered, server.url).href);
+  assert.equal(res?.status(), 403);
+  await context.close();
+});
