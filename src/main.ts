@@ -41,11 +41,11 @@ async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   const graceMs = config.shutdownGraceSeconds * 1000;
-  log.info({ signal, graceMs }, 'shutting down: draining requests');
   // Stop accepting connections (the proxy sends new requests to the other instances) and let
   // in-flight requests finish; connections still busy after the grace period are cut.
   const drained = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();
+  log.info({ signal, graceMs }, 'shutting down: not accepting connections, draining requests');
   const force = setTimeout(() => server.closeAllConnections(), graceMs);
   // Meanwhile the worker stops taking jobs; running ones finish or are handed back.
   const [, jobs] = await Promise.all([drained, runner ? stopWorker(runner, { pool: deps.pool, graceMs, log }) : null]);
