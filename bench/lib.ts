@@ -70,7 +70,7 @@ export function printTable(verdicts: Verdict[]) {
   for (const r of rows) console.log(line(r));
   for (const v of verdicts.filter((x) => x.detail)) console.log(`  ${v.bench}/${v.budget}: ${v.detail}`);
   const failed = verdicts.filter((v) => !v.pass).length;
-  console.log(`\n${verdicts.length - failed} passed, ${failed} failed`);
+  console.log(`\nbudgets: ${verdicts.length - failed} met, ${failed} missed`);
 }
 
 /** True when this module is the script node was started with (so a bench can run alone). */
