@@ -18,7 +18,19 @@ export interface Cast {
   ids: { project: string; projectSlug: string; item: string; version: string; file: string; order: string; session: string; otherItem: string };
 }
 
+/** A second, fresh session of a user (for routes that end the session they are sent with). */
+export async function logIn(t: TestApp, user: TestUser): Promise<TestClient> {
+  const client = new TestClient(t.app, { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Firefox/120.0' });
+  await client.get('/login');
+  const res = await client.post('/login', { identifier: user.viewer.username, password: user.password });
+  if (res.status !== 303) throw new Error(`login failed: ${res.status}`);
+  return client;
+}
+
 export async function makeCast(t: TestApp): Promise<Cast> {
+  // In development the first account becomes an admin: take that seat with a bystander so the
+  // owner is only an owner.
+  await signUpUser(t);
   const owner = await signUpCreator(t);
   const other = await signUpCreator(t);
   const fan = await signUpUser(t);
