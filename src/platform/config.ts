@@ -33,6 +33,8 @@ export interface Config {
   rateLimits: { signup: RateLimit; checkout: RateLimit };
   /** How long SIGTERM waits for in-flight requests and running jobs before handing jobs back. */
   shutdownGraceSeconds: number;
+  /** Directory with pg_dump and pg_restore for `admin backup|restore`; null = search the usual places. */
+  pgBinDir: string | null;
 }
 
 export interface StorageConfig {
@@ -146,6 +148,7 @@ export function parseConfig(env: Env, cwd = process.cwd()): Config {
     storage,
     rateLimits: { signup: limit('SIGNUP_RATE_LIMIT', '10/1h'), checkout: limit('CHECKOUT_RATE_LIMIT', '30/10m') },
     shutdownGraceSeconds: int('SHUTDOWN_GRACE_SECONDS', 25, 1, 3600),
+    pgBinDir: env.PG_BIN_DIR ? path.resolve(cwd, env.PG_BIN_DIR) : null,
   };
   if (problems.length) throw new ConfigError(problems);
   return config;
