@@ -19,7 +19,7 @@ let t: TestApp;
 let cast: Cast;
 before(async () => {
   t = await createTestApp();
-  cast = await makeCast(t);
+  cast = await makeCast(t, { track: true });
 });
 after(() => t.close());
 
@@ -39,6 +39,7 @@ const MATRIX: Record<string, Row> = {
   'GET /static/favicon.svg': { path: () => '/static/favicon.svg', expect: [200, 200, 200, 200, 200] },
   'GET /static/htmx.min.js': { path: () => '/static/htmx.min.js', expect: [200, 200, 200, 200, 200] },
   'GET /static/uploader.js': { path: () => '/static/uploader.js', expect: [200, 200, 200, 200, 200] },
+  'GET /static/player.js': { path: () => '/static/player.js', expect: [200, 200, 200, 200, 200] },
   // Storage links are authorised by their own signature, never by the session: unsigned is 403.
   'GET /storage/*': { path: () => '/storage/media/anything', expect: [403, 403, 403, 403, 403] },
   'HEAD /storage/*': { path: () => '/storage/media/anything', expect: [403, 403, 403, 403, 403] },
@@ -107,6 +108,16 @@ const MATRIX: Record<string, Row> = {
   'POST /dashboard/media/:id/reprocess': { path: (ids) => `/dashboard/media/${ids.file}/reprocess`, expect: [303, 403, 404, 409, 403] }, // only failed files
   'DELETE /api/uploads/:id': { path: (ids) => `/api/uploads/${ids.file}`, json: true, expect: [401, 403, 404, 200, 403] },
 
+  // ---- playback and downloads of the owner's track (previews off: buyers and the owner only) ----
+  'GET /api/play/:fileId': { path: (ids) => `/api/play/${ids.track}`, expect: [403, 200, 403, 200, 403] },
+  'GET /play/:fileId': { path: (ids) => `/play/${ids.track}`, expect: [403, 302, 403, 302, 403] }, // 302 to a signed URL
+  'GET /play/:fileId/peaks': { path: (ids) => `/play/${ids.track}/peaks`, expect: [200, 200, 200, 200, 200] }, // the waveform of a public item
+  'GET /play/:fileId/poster': { path: (ids) => `/play/${ids.track}/poster`, expect: [404, 404, 404, 404, 404] }, // audio has no poster
+  'POST /api/plays/:playId': { path: () => `/api/plays/${NONE}`, json: true, expect: [200, 200, 200, 200, 200] }, // an unknown play is simply not counted
+  'GET /download/:fileId/:format': { path: (ids) => `/download/${ids.track}/original`, expect: [303, 302, 303, 302, 303] }, // others: to the buy button
+  'GET /download/album/:projectId/:format': { path: (ids) => `/download/album/${ids.project}/original`, expect: [403, 303, 403, 303, 403] }, // 303: to the wait page
+  'GET /download/album/:projectId/:format/wait': { path: (ids) => `/download/album/${ids.project}/original/wait`, expect: [403, 200, 403, 200, 403] },
+
   // ---- buying (the fan owns the item; nobody may buy their own) ----
   'POST /i/:id/checkout': { path: (ids) => `/i/${ids.item}/checkout`, expect: [422, 409, 422, 409, 422] },
   'POST /tip/:username': { path: () => `/tip/${owner()}`, expect: [422, 422, 422, 409, 422] },
@@ -160,7 +171,7 @@ describe('authorisation matrix', () => {
         const expected = row.expect[i]!;
         if (res.status !== expected) wrong.push(`${method} ${route} as ${role}: ${res.status} (expected ${expected}) ${res.headers.get('location') ?? ''}`);
         // A visitor is always sent to log in, never somewhere that could leak a page.
-        if (role === 'anonymous' && res.status === 303 && !row.path(cast.ids).startsWith('/checkout/') && !['POST /logout'].includes(key)) {
+        if (role === 'anonymous' && res.status === 303 && !/^\/(checkout|download)\//.test(path) && key !== 'POST /logout') {
           const to = res.headers.get('location') ?? '';
           if (!to.startsWith('/login?next=') && !['GET /creator/start'].includes(key)) wrong.push(`${key} as anonymous redirects to ${to}, not to /login`);
         }

@@ -7,7 +7,8 @@ import type { TestApp } from '../support/app.ts';
 import { TestClient } from '../support/client.ts';
 import { checkoutKey } from '../support/commerce.ts';
 import { publishedProject, signUpCreator, signUpUser, viewerOf, type TestUser } from '../support/factories.ts';
-import { api } from '../support/uploads.ts';
+import { api, uploadThroughPipeline } from '../support/uploads.ts';
+import { WESNOTH_MUSIC_DIR } from '../../src/modules/media/processing/fixtures.ts';
 
 export const ROLES = ['anonymous', 'fan', 'other', 'owner', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -15,7 +16,7 @@ export type Role = (typeof ROLES)[number];
 export interface Cast {
   clients: Record<Role, TestClient>;
   users: Record<Exclude<Role, 'anonymous'>, TestUser>;
-  ids: { project: string; projectSlug: string; item: string; version: string; file: string; order: string; session: string; otherItem: string };
+  ids: { project: string; projectSlug: string; item: string; version: string; file: string; order: string; session: string; otherItem: string; track: string };
 }
 
 /** A second, fresh session of a user (for routes that end the session they are sent with). */
@@ -27,7 +28,8 @@ export async function logIn(t: TestApp, user: TestUser): Promise<TestClient> {
   return client;
 }
 
-export async function makeCast(t: TestApp): Promise<Cast> {
+/** `track`: also a real track through the real pipeline on the owner's item (for the playback routes). */
+export async function makeCast(t: TestApp, opts: { track?: boolean } = {}): Promise<Cast> {
   // In development the first account becomes an admin: take that seat with a bystander so the
   // owner is only an owner.
   await signUpUser(t);
@@ -39,11 +41,12 @@ export async function makeCast(t: TestApp): Promise<Cast> {
   admin.viewer = await viewerOf(t, admin.viewer.username);
 
   const { project, itemIds: [item = ''] } = await publishedProject(t, owner, 'Owner’s album', [
-    { type: 'audio', title: 'Owner’s track', fields: { price_kind: 'fixed', price_amount: '4.00', tags: 'music/ambient' } }]);
+    { type: 'audio', title: 'Owner’s track', fields: { price_kind: 'fixed', price_amount: '4.00', tags: 'music/ambient', preview_mode: 'off' } }]);
   await addVersion(t.deps, owner.viewer, item, { label: '1.0', released_on: '2026-01-01' });
   await setChapters(t.deps, owner.viewer, item, { chapters: '0:00 Intro' });
   const version = (await t.deps.db.selectFrom('item_versions').select('id').where('item_id', '=', item).executeTakeFirstOrThrow()).id;
   await owner.client.get(`/dashboard/items/${item}/edit?step=details`);
+  const track = opts.track ? await uploadThroughPipeline(t, owner, item, `${WESNOTH_MUSIC_DIR}/defeat.ogg`) : '';
   const upload = await api(owner, 'POST', '/api/uploads', { fileName: 'take.wav', size: 1000, type: 'audio/wav', itemId: item });
   if (upload.status !== 201) throw new Error(`upload start: ${upload.status} ${JSON.stringify(upload.json)}`);
   const { itemIds: [otherItem = ''] } = await publishedProject(t, other, 'Other’s shop', [{ type: 'download', title: 'Other’s thing' }]);
@@ -61,6 +64,6 @@ export async function makeCast(t: TestApp): Promise<Cast> {
   return {
     clients: { anonymous, fan: fan.client, other: other.client, owner: owner.client, admin: admin.client },
     users: { fan, other, owner, admin },
-    ids: { project: project.id, projectSlug: project.slug, item, version, file: upload.json.id as string, order, session, otherItem },
+    ids: { project: project.id, projectSlug: project.slug, item, version, file: upload.json.id as string, order, session, otherItem, track },
   };
 }
