@@ -1,4 +1,4 @@
-// Search benchmark: `npx tsx bench/search.ts`.
+// Search benchmark: `npx tsx bench/search.ts` alone, or `npm run bench -- search`.
 //
 // Starts its own embedded PostgreSQL in a temp dir (as test/run.ts does), applies the real
 // migrations, seeds 100 000 published items in bulk SQL, then runs ~50 realistic queries (some
@@ -8,31 +8,19 @@
 //   2. without the time budget, once with the planner's choice and once with index and bitmap
 //      scans disabled (forced sequential scan), in the same run on the same data — the indexed
 //      run must be faster, and both must return identical results.
-// Prints PASS/FAIL per budget and exits 1 on any FAIL. Env: BENCH_ITEMS (default 100000),
-// BENCH_RUNS (default 5), BENCH_SEQ_RUNS (default 1).
-import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
+// Budgets: bench/budgets.ts (search.*). Env: BENCH_ITEMS (default 100000; 10000 with --smoke),
+// BENCH_RUNS (5; 2), BENCH_SEQ_RUNS (1).
 import { sql, type Kysely } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import type { Database } from '../src/deps.ts';
 import { refreshSearchDocs } from '../src/modules/catalog/queries/items.ts';
 import { FUZZY_BANDS, fuzzySettings, normalizeSearchQuery, onlyBitmapScans, SEARCH_BUDGET_MS, searchItems, searchQueries } from '../src/modules/catalog/queries/search.ts';
 import { createKysely, createPool } from '../src/platform/db.ts';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from '../src/platform/embedded-postgres.ts';
-import { createLogger } from '../src/platform/log.ts';
-import { migrate } from '../src/platform/migrate.ts';
+import { isMain, percentile, runAlone, startDatabase, type Bench, type Figure } from './lib.ts';
 
-const ITEMS = Number(process.env.BENCH_ITEMS ?? 100_000);
-const RUNS = Number(process.env.BENCH_RUNS ?? 5);
-// The index/seq-scan comparison runs without the time budget, and sequential scans are slow:
-// fewer runs there keep the whole bench near 3 minutes.
-const SEQ_RUNS = Number(process.env.BENCH_SEQ_RUNS ?? 1);
 type Db = Kysely<Database>;
 
 const LIMIT = 30; // what /search asks for
-const P95_BUDGET_MS = 50;
 
 // What people type: title words common and rare, accented words without accents, misspellings
 // (swapped, dropped, doubled letters), creators, places, projects, genres (tags), short prefixes
@@ -47,100 +35,78 @@ const QUERIES = [
   'el', 'elec', 'midn', 'moon tapes', 'river sessions vol 2',
 ];
 
-const log = createLogger(process.env.BENCH_LOG_LEVEL ?? 'warn');
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
-
-const started = performance.now();
+let started = performance.now();
 const elapsed = () => `${((performance.now() - started) / 1000).toFixed(1)}s`;
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'makenot-bench-'));
-fs.chmodSync(dataDir, 0o755); // as root, the postgres user must be able to reach it
-let server: EmbeddedPostgres | undefined;
-let pool: pg.Pool | undefined;
-let failed = true;
 
-const cleanup = async () => {
-  await pool?.end().catch(() => {});
-  await server?.stop().catch(() => {});
-  fs.rmSync(dataDir, { recursive: true, force: true });
-};
-process.once('SIGINT', () => { void cleanup().then(() => process.exit(130)); });
+export const run: Bench = async ({ smoke }) => {
+  const ITEMS = Number(process.env.BENCH_ITEMS ?? (smoke ? 10_000 : 100_000));
+  const RUNS = Number(process.env.BENCH_RUNS ?? (smoke ? 2 : 5));
+  // The index/seq-scan comparison runs without the time budget, and sequential scans are slow:
+  // fewer runs there keep the whole bench near 3 minutes.
+  const SEQ_RUNS = Number(process.env.BENCH_SEQ_RUNS ?? 1);
+  started = performance.now();
+  const database = await startDatabase('bench_search', process.env.BENCH_LOG_LEVEL ?? 'warn');
+  let pool: pg.Pool | undefined;
+  try {
+    // One connection: the SET commands below must apply to the connection the queries run on.
+    pool = createPool(database.url, 1);
+    const db = createKysely<Database>(pool);
 
-try {
-  server = await startEmbeddedPostgres({ dataDir, port: await freePort(), log });
-  const admin = new pg.Client({ connectionString: server.url });
-  await admin.connect();
-  await admin.query('CREATE DATABASE bench');
-  await admin.end();
-  // One connection: the SET commands below must apply to the connection the queries run on.
-  pool = createPool(server.url.replace(/\/postgres$/, '/bench'), 1);
-  await migrate(pool, log);
-  const db = createKysely<Database>(pool);
+    console.log(`search: seeding ${ITEMS} published items… (${elapsed()})`);
+    await seed(db, ITEMS);
+    console.log(`search: seeded and analysed (${elapsed()})`);
+    const counts = (await sql<{ items: number; projects: number; users: number; tags: number; item_tags: number }>`
+      SELECT (SELECT count(*) FROM items WHERE status = 'published')::int AS items, (SELECT count(*) FROM projects)::int AS projects,
+        (SELECT count(*) FROM users)::int AS users, (SELECT count(*) FROM tags)::int AS tags, (SELECT count(*) FROM item_tags)::int AS item_tags`
+      .execute(db)).rows[0]!;
+    console.log(`search: data ${JSON.stringify(counts)}`);
 
-  console.log(`seeding ${ITEMS} published items… (${elapsed()})`);
-  await seed(db, ITEMS);
-  console.log(`seeded and analysed (${elapsed()})`);
-  const counts = (await sql<{ items: number; projects: number; users: number; tags: number; item_tags: number }>`
-    SELECT (SELECT count(*) FROM items WHERE status = 'published')::int AS items, (SELECT count(*) FROM projects)::int AS projects,
-      (SELECT count(*) FROM users)::int AS users, (SELECT count(*) FROM tags)::int AS tags, (SELECT count(*) FROM item_tags)::int AS item_tags`
-    .execute(db)).rows[0]!;
-  console.log(`data: ${JSON.stringify(counts)}`);
+    const queries = QUERIES.map(normalizeSearchQuery);
+    // 1. As the app runs it (fuzzy tier under its time budget): the latency budget.
+    const app = await measure(db, queries, 'indexed, app settings', RUNS, SEARCH_BUDGET_MS);
+    // 2. Index against sequential scan, without the time budget so both do the full work.
+    const indexed = await measure(db, queries, 'indexed, no time budget', SEQ_RUNS, Infinity);
+    const plainPlan = await planOf(db, queries[1]!);
+    await sql`SET enable_indexscan = off`.execute(db);
+    await sql`SET enable_bitmapscan = off`.execute(db);
+    const seqPlan = await planOf(db, queries[1]!);
+    const seq = await measure(db, queries, 'seq scan, no time budget', SEQ_RUNS, Infinity);
+    await sql`RESET enable_indexscan`.execute(db);
+    await sql`RESET enable_bitmapscan`.execute(db);
 
-  const queries = QUERIES.map(normalizeSearchQuery);
-  // 1. As the app runs it (fuzzy tier under its time budget): the latency budget.
-  const app = await measure(db, queries, 'indexed, app settings', RUNS, SEARCH_BUDGET_MS);
-  // 2. Index against sequential scan, without the time budget so both do the full work.
-  const indexed = await measure(db, queries, 'indexed, no time budget', SEQ_RUNS, Infinity);
-  const plainPlan = await planOf(db, queries[1]!);
-  await sql`SET enable_indexscan = off`.execute(db);
-  await sql`SET enable_bitmapscan = off`.execute(db);
-  const seqPlan = await planOf(db, queries[1]!);
-  const seq = await measure(db, queries, 'seq scan, no time budget', SEQ_RUNS, Infinity);
-  await sql`RESET enable_indexscan`.execute(db);
-  await sql`RESET enable_bitmapscan`.execute(db);
+    console.log(`\nplan for ${JSON.stringify(queries[1])}, indexed:  ${plainPlan}`);
+    console.log(`plan for ${JSON.stringify(queries[1])}, seq scan: ${seqPlan}`);
+    console.log(`\n${queries.length} queries, limit ${LIMIT}, ${ITEMS} published items; app settings × ${RUNS} runs, comparison × ${SEQ_RUNS}\n`);
+    const row = (label: string, s: Stats) => console.log(`${label.padEnd(26)} p50 ${fmt(s.p50)}  p95 ${fmt(s.p95)}  p99 ${fmt(s.p99)}  max ${fmt(s.max)}  mean ${fmt(s.mean)}`);
+    row('indexed, app settings', app.stats);
+    row('indexed, no time budget', indexed.stats);
+    row('seq scan, no time budget', seq.stats);
 
-  console.log(`\nplan for ${JSON.stringify(queries[1])}, indexed:  ${plainPlan}`);
-  console.log(`plan for ${JSON.stringify(queries[1])}, seq scan: ${seqPlan}`);
-  console.log(`\n${queries.length} queries, limit ${LIMIT}, ${ITEMS} published items; app settings × ${RUNS} runs, comparison × ${SEQ_RUNS}\n`);
-  const row = (label: string, s: Stats) => console.log(`${label.padEnd(26)} p50 ${fmt(s.p50)}  p95 ${fmt(s.p95)}  p99 ${fmt(s.p99)}  max ${fmt(s.max)}  mean ${fmt(s.mean)}`);
-  row('indexed, app settings', app.stats);
-  row('indexed, no time budget', indexed.stats);
-  row('seq scan, no time budget', seq.stats);
-  const ratioP50 = seq.stats.p50 / indexed.stats.p50;
-  const ratioTotal = seq.stats.total / indexed.stats.total;
-  console.log(`ratio seq/indexed (no time budget): p50 ${ratioP50.toFixed(1)}×, p95 ${(seq.stats.p95 / indexed.stats.p95).toFixed(1)}×, total time ${ratioTotal.toFixed(1)}×`);
+    console.log('\nslowest queries (app settings, median of runs):');
+    for (const q of [...app.perQuery].sort((x, y) => y.median - x.median).slice(0, 6)) {
+      console.log(`  ${fmt(q.median)}  ${JSON.stringify(q.query)} → ${q.hits} hits${q.cut ? ` (time budget cut the fuzzy tier in ${q.cut}/${RUNS} runs)` : ''}`);
+    }
+    const cut = app.perQuery.filter((q) => q.cut > 0);
+    console.log(`fuzzy tier cut by the ${SEARCH_BUDGET_MS} ms budget: ${cut.length} of ${queries.length} queries${cut.length ? ` (${cut.map((q) => JSON.stringify(q.query)).join(', ')})` : ''}`);
+    const zeroHits = indexed.perQuery.filter((q) => q.hits === 0).map((q) => q.query);
+    console.log(`queries with no hits (no time budget): ${zeroHits.length ? zeroHits.map((q) => JSON.stringify(q)).join(', ') : 'none'}`);
+    console.log(`search: total ${elapsed()}`);
 
-  console.log('\nslowest queries (app settings, median of runs):');
-  for (const q of [...app.perQuery].sort((x, y) => y.median - x.median).slice(0, 6)) {
-    console.log(`  ${fmt(q.median)}  ${JSON.stringify(q.query)} → ${q.hits} hits${q.cut ? ` (time budget cut the fuzzy tier in ${q.cut}/${RUNS} runs)` : ''}`);
+    const mismatched = indexed.perQuery.filter((q, i) => q.ids !== seq.perQuery[i]!.ids).map((q) => q.query);
+    const figures: Figure[] = [
+      { budget: 'search.p95', value: app.stats.p95, detail: `${ITEMS} items, ${queries.length} queries × ${RUNS}; p50 ${app.stats.p50.toFixed(1)} ms, p99 ${app.stats.p99.toFixed(1)} ms` },
+      { budget: 'search.index-p50', value: indexed.stats.p50, baseline: seq.stats.p50 },
+      { budget: 'search.index-total', value: indexed.stats.total, baseline: seq.stats.total },
+      { budget: 'search.same-results', value: mismatched.length, ...(mismatched.length ? { detail: `differs for ${mismatched.join(', ')}` } : {}) },
+    ];
+    return figures;
+  } finally {
+    await pool?.end().catch(() => {});
+    await database.stop();
   }
-  const cut = app.perQuery.filter((q) => q.cut > 0);
-  console.log(`fuzzy tier cut by the ${SEARCH_BUDGET_MS} ms budget: ${cut.length} of ${queries.length} queries${cut.length ? ` (${cut.map((q) => JSON.stringify(q.query)).join(', ')})` : ''}`);
-  const zeroHits = indexed.perQuery.filter((q) => q.hits === 0).map((q) => q.query);
-  console.log(`queries with no hits (no time budget): ${zeroHits.length ? zeroHits.map((q) => JSON.stringify(q)).join(', ') : 'none'}`);
+};
 
-  const mismatched = indexed.perQuery.filter((q, i) => q.ids !== seq.perQuery[i]!.ids).map((q) => q.query);
-  const budgets: [string, boolean, string][] = [
-    [`p95 (indexed, app settings) < ${P95_BUDGET_MS} ms`, app.stats.p95 < P95_BUDGET_MS, `${fmt(app.stats.p95)}`],
-    ['indexed faster than seq scan (p50 and total)', ratioP50 > 1 && ratioTotal > 1, `p50 ${ratioP50.toFixed(1)}×, total ${ratioTotal.toFixed(1)}×`],
-    ['same results with and without the index', mismatched.length === 0, mismatched.length ? `differs for ${mismatched.join(', ')}` : `${queries.length} queries identical`],
-  ];
-  console.log('');
-  for (const [name, ok, detail] of budgets) console.log(`${ok ? 'PASS' : 'FAIL'}  ${name}: ${detail}`);
-  failed = budgets.some(([, ok]) => !ok);
-  console.log(`\ntotal ${elapsed()}`);
-} finally {
-  await cleanup();
-}
-process.exit(failed ? 1 : 0);
+if (isMain(import.meta.url)) await runAlone('search', run);
 
 // ---- measuring ----
 
@@ -172,12 +138,6 @@ async function measure(db: Db, queries: string[], label: string, runs: number, b
     stats: { p50: percentile(all, 50), p95: percentile(all, 95), p99: percentile(all, 99), max: Math.max(...all), mean: total / all.length, total },
     perQuery,
   };
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[rank]!;
 }
 
 function fmt(ms: number): string {
@@ -236,7 +196,7 @@ function vocabulary(): string[] {
  * search_doc through the app's own refreshSearchDocs. Items go in as drafts and are published in
  * one UPDATE, so the partial GIN index is filled once.
  */
-async function seed(db: Db, items: number) {
+export async function seed(db: Db, items: number) {
   const WORDS = vocabulary();
   const creators = 400;
   const projects = 1500;

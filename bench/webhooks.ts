@@ -1,4 +1,4 @@
-// Commerce benchmark: `npx tsx bench/webhooks.ts`.
+// Commerce benchmark: `npx tsx bench/webhooks.ts` alone, or `npm run bench -- webhooks`.
 //
 // Starts its own embedded PostgreSQL (as test/run.ts does), migrates a template database and
 // builds the real app twice: with the local provider and with Stripe pointed at a local stub.
@@ -8,35 +8,12 @@
 //      same app in the same run.
 //   2. Checkout sessions per second through the real checkout service and the Stripe SDK against
 //      the stub, against the same bare route.
-// Budgets are ratios to the bare route (machines here are noisy); absolute numbers are printed
-// for information. Exits 1 on any FAIL. Env: BENCH_EVENTS (default 400), BENCH_CONCURRENCY (8).
-import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
-import pg from 'pg';
-import { createPool } from '../src/platform/db.ts';
-import { startEmbeddedPostgres } from '../src/platform/embedded-postgres.ts';
-import { createLogger } from '../src/platform/log.ts';
-import { migrate } from '../src/platform/migrate.ts';
+// Budgets (bench/budgets.ts, webhooks.*) are ratios to the bare route (machines here are
+// noisy). Env: BENCH_EVENTS (default 400; 100 with --smoke), BENCH_CONCURRENCY (8).
 import type { LocalProvider } from '../src/platform/payments/local.ts';
+import { isMain, runAlone, startDatabase, type Bench } from './lib.ts';
 
-const EVENTS = Number(process.env.BENCH_EVENTS ?? 400);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
-// Minimum share of the bare route's throughput: a webhook does a signature check and a
-// transaction of ~10 statements, a checkout an insert, an HTTP call and an update.
-const BUDGETS = { webhook: 1 / 40, duplicate: 1 / 20, checkout: 1 / 60 };
-const log = createLogger('warn');
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
 
 /** Runs n tasks with the given concurrency; returns completed tasks per second. */
 async function rate(n: number, task: (i: number) => Promise<void>) {
@@ -48,87 +25,76 @@ async function rate(n: number, task: (i: number) => Promise<void>) {
   return n / ((performance.now() - started) / 1000);
 }
 
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'makenot-bench-'));
-fs.chmodSync(dataDir, 0o755);
-const server = await startEmbeddedPostgres({ dataDir, port: await freePort(), log });
-let failed = false;
-try {
-  const admin = new pg.Client({ connectionString: server.url });
-  await admin.connect();
-  await admin.query('CREATE DATABASE bench_template');
-  await admin.end();
-  const pool = createPool(server.url.replace(/\/postgres$/, '/bench_template'), 1);
-  await migrate(pool, log);
-  await pool.end();
-  process.env.TEST_PG_URL = server.url;
+export const run: Bench = async ({ smoke }) => {
+  const EVENTS = Number(process.env.BENCH_EVENTS ?? (smoke ? 100 : 400));
+  // The test harness clones this migrated database for each app it builds.
+  const database = await startDatabase('bench_template');
+  process.env.TEST_PG_URL = database.server.url;
   process.env.TEST_TEMPLATE_DB = 'bench_template';
+  try {
+    // Imported after the environment is set: the test harness reads it.
+    const { createTestApp } = await import('../test/support/app.ts');
+    const { publishedProject, signUpCreator, signUpUser } = await import('../test/support/factories.ts');
+    const { checkoutKey, startStripeStub, stripeEnv, stripeEvent, postWebhook } = await import('../test/support/commerce.ts');
+    const { checkoutItem, connectAccount } = await import('../src/modules/commerce/checkout.ts');
 
-  // Imported after the environment is set: the test harness reads it.
-  const { createTestApp } = await import('../test/support/app.ts');
-  const { publishedProject, signUpCreator, signUpUser } = await import('../test/support/factories.ts');
-  const { checkoutKey, startStripeStub, stripeEnv, stripeEvent, postWebhook } = await import('../test/support/commerce.ts');
-  const { checkoutItem, connectAccount } = await import('../src/modules/commerce/checkout.ts');
+    // ---- 1. webhooks with the local provider ----
+    const t = await createTestApp();
+    const creator = await signUpCreator(t, { currency: 'USD' });
+    const fan = await signUpUser(t);
+    const { itemIds: [itemId = ''] } = await publishedProject(t, creator, 'Bench', [{ type: 'download', title: 'Bench item', fields: { price_kind: 'fixed', price_amount: '5.00' } }]);
+    const orders: { id: string; session: string }[] = [];
+    for (let i = 0; i < EVENTS; i++) {
+      const { redirect } = await checkoutItem(t.deps, fan.viewer, itemId, { checkout_key: checkoutKey() });
+      const session = redirect.split('/').pop()!;
+      const order = await t.deps.db.selectFrom('orders').select('id').where('session_id', '=', session).executeTakeFirstOrThrow();
+      orders.push({ id: order.id, session });
+    }
+    const local = t.deps.payments as LocalProvider;
+    const deliveries = orders.map((o, i) => local.sign('checkout.session.completed',
+      { kind: 'payment', orderId: o.id, sessionId: o.session, paymentRef: `pi_bench_${i}`, amount: 500, currency: 'USD', status: 'succeeded' }));
+    const bare = async () => { const r = await t.app.request('/healthz'); if (r.status !== 200) throw new Error(`healthz ${r.status}`); await r.arrayBuffer(); };
+    await rate(200, bare); // warm up
+    const bareRate = await rate(EVENTS * 2, bare);
+    const post = async (i: number) => {
+      const r = await postWebhook(t, 'local', deliveries[i]!);
+      if (r.status !== 200) throw new Error(`webhook ${r.status}`);
+      await r.arrayBuffer();
+    };
+    const webhookRate = await rate(EVENTS, post);
+    const duplicateRate = await rate(EVENTS, post);
+    const paid = Number((await t.deps.db.selectFrom('payments').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    if (paid !== EVENTS) throw new Error(`expected ${EVENTS} payments, found ${paid}`);
+    await t.close();
 
-  // ---- 1. webhooks with the local provider ----
-  const t = await createTestApp();
-  const creator = await signUpCreator(t, { currency: 'USD' });
-  const fan = await signUpUser(t);
-  const { itemIds: [itemId = ''] } = await publishedProject(t, creator, 'Bench', [{ type: 'download', title: 'Bench item', fields: { price_kind: 'fixed', price_amount: '5.00' } }]);
-  const orders: { id: string; session: string }[] = [];
-  for (let i = 0; i < EVENTS; i++) {
-    const { redirect } = await checkoutItem(t.deps, fan.viewer, itemId, { checkout_key: checkoutKey() });
-    const session = redirect.split('/').pop()!;
-    const order = await t.deps.db.selectFrom('orders').select('id').where('session_id', '=', session).executeTakeFirstOrThrow();
-    orders.push({ id: order.id, session });
+    // ---- 2. checkout session creation against the Stripe stub ----
+    const stub = await startStripeStub();
+    const s = await createTestApp(stripeEnv(stub));
+    const seller = await signUpCreator(s, { currency: 'JPY' });
+    const buyer = await signUpUser(s);
+    const { itemIds: [yen = ''] } = await publishedProject(s, seller, 'Bench JPY', [{ type: 'download', title: 'Yen item', fields: { price_kind: 'fixed', price_amount: '800' } }]);
+    await connectAccount(s.deps, seller.viewer.id, seller.viewer.email, '/dashboard/sales');
+    const account = (await s.deps.db.selectFrom('connected_accounts').select('account_id').where('creator_id', '=', seller.viewer.id).executeTakeFirstOrThrow()).account_id;
+    await postWebhook(s, 'stripe', stripeEvent('account.updated', { id: account, object: 'account', charges_enabled: true, payouts_enabled: true }, { account }));
+    const sBare = async () => { const r = await s.app.request('/healthz'); await r.arrayBuffer(); };
+    await rate(200, sBare);
+    const sBareRate = await rate(EVENTS * 2, sBare);
+    const checkoutRate = await rate(EVENTS, async () => {
+      const { redirect } = await checkoutItem(s.deps, buyer.viewer, yen, { checkout_key: checkoutKey() });
+      if (!redirect.startsWith('https://checkout.stripe.test/')) throw new Error(redirect);
+    });
+    await s.close();
+    await stub.close();
+
+    console.log(`webhooks: bare route GET /healthz ${bareRate.toFixed(0)}/s (local app), ${sBareRate.toFixed(0)}/s (stripe app); ${EVENTS} events, concurrency ${CONCURRENCY}`);
+    return [
+      { budget: 'webhooks.first', value: webhookRate, baseline: bareRate, detail: `${EVENTS} events, concurrency ${CONCURRENCY}` },
+      { budget: 'webhooks.duplicate', value: duplicateRate, baseline: bareRate },
+      { budget: 'webhooks.checkout', value: checkoutRate, baseline: sBareRate },
+    ];
+  } finally {
+    await database.stop();
   }
-  const local = t.deps.payments as LocalProvider;
-  const deliveries = orders.map((o, i) => local.sign('checkout.session.completed',
-    { kind: 'payment', orderId: o.id, sessionId: o.session, paymentRef: `pi_bench_${i}`, amount: 500, currency: 'USD', status: 'succeeded' }));
-  const bare = async () => { const r = await t.app.request('/healthz'); if (r.status !== 200) throw new Error(`healthz ${r.status}`); await r.arrayBuffer(); };
-  await rate(200, bare); // warm up
-  const bareRate = await rate(EVENTS * 2, bare);
-  const post = async (i: number) => {
-    const r = await postWebhook(t, 'local', deliveries[i]!);
-    if (r.status !== 200) throw new Error(`webhook ${r.status}`);
-    await r.arrayBuffer();
-  };
-  const webhookRate = await rate(EVENTS, post);
-  const duplicateRate = await rate(EVENTS, post);
-  const paid = Number((await t.deps.db.selectFrom('payments').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
-  if (paid !== EVENTS) throw new Error(`expected ${EVENTS} payments, found ${paid}`);
-  await t.close();
+};
 
-  // ---- 2. checkout session creation against the Stripe stub ----
-  const stub = await startStripeStub();
-  const s = await createTestApp(stripeEnv(stub));
-  const seller = await signUpCreator(s, { currency: 'JPY' });
-  const buyer = await signUpUser(s);
-  const { itemIds: [yen = ''] } = await publishedProject(s, seller, 'Bench JPY', [{ type: 'download', title: 'Yen item', fields: { price_kind: 'fixed', price_amount: '800' } }]);
-  await connectAccount(s.deps, seller.viewer.id, seller.viewer.email, '/dashboard/sales');
-  const account = (await s.deps.db.selectFrom('connected_accounts').select('account_id').where('creator_id', '=', seller.viewer.id).executeTakeFirstOrThrow()).account_id;
-  await postWebhook(s, 'stripe', stripeEvent('account.updated', { id: account, object: 'account', charges_enabled: true, payouts_enabled: true }, { account }));
-  const sBare = async () => { const r = await s.app.request('/healthz'); await r.arrayBuffer(); };
-  await rate(200, sBare);
-  const sBareRate = await rate(EVENTS * 2, sBare);
-  const checkoutRate = await rate(EVENTS, async () => {
-    const { redirect } = await checkoutItem(s.deps, buyer.viewer, yen, { checkout_key: checkoutKey() });
-    if (!redirect.startsWith('https://checkout.stripe.test/')) throw new Error(redirect);
-  });
-  await s.close();
-  await stub.close();
-
-  const line = (name: string, value: number, base: number, budget: number) => {
-    const ratio = value / base;
-    const ok = ratio >= budget;
-    failed ||= !ok;
-    console.log(`${ok ? 'PASS' : 'FAIL'} ${name.padEnd(34)} ${value.toFixed(0).padStart(6)}/s  ratio ${ratio.toFixed(3)} (budget ≥ ${budget.toFixed(3)})`);
-  };
-  console.log(`bare route GET /healthz: ${bareRate.toFixed(0)}/s (local app), ${sBareRate.toFixed(0)}/s (stripe app); ${EVENTS} events, concurrency ${CONCURRENCY}`);
-  line('webhook events (first delivery)', webhookRate, bareRate, BUDGETS.webhook);
-  line('webhook events (duplicates)', duplicateRate, bareRate, BUDGETS.duplicate);
-  line('checkout sessions (Stripe stub)', checkoutRate, sBareRate, BUDGETS.checkout);
-} finally {
-  await server.stop();
-  fs.rmSync(dataDir, { recursive: true, force: true });
-}
-process.exit(failed ? 1 : 0);
+if (isMain(import.meta.url)) await runAlone('webhooks', run);

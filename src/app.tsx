@@ -17,6 +17,7 @@ import type { AppEnv } from './platform/http/context.ts';
 import { csrfProtection } from './platform/http/csrf.ts';
 import { flashMessages } from './platform/http/flash.ts';
 import { formBodiesOnly } from './platform/http/forms.ts';
+import { rateLimit } from './platform/http/rate-limit.ts';
 import { requestContext, securityHeaders } from './platform/http/security.ts';
 import { storageRoutes } from './platform/storage/index.ts';
 import { ErrorPage } from './ui/error-page.tsx';
@@ -48,6 +49,10 @@ export function createApp(deps: Deps) {
   app.use(csrfProtection({ secret: config.appSecret, https, exemptPrefixes: ['/webhooks/'] }));
   app.use(flashMessages({ secret: config.appSecret }));
   app.use(loadViewer(deps));
+  // Abuse limits per client address, counted in Postgres so every app instance shares them
+  // (login has its own lockout in accounts). After CSRF: forged posts are refused, not counted.
+  app.on('POST', ['/signup'], rateLimit({ pool: deps.pool, bucket: 'signup', limit: config.rateLimits.signup, message: 'Too many accounts were created from your network.' }));
+  app.on('POST', ['/i/:id/checkout', '/tip/:username'], rateLimit({ pool: deps.pool, bucket: 'checkout', limit: config.rateLimits.checkout, message: 'Too many checkouts were started from your network.' }));
 
   app.route('/', homeRoutes(deps));
   app.route('/', accountRoutes(deps));

@@ -10,27 +10,37 @@ import { migrate } from './platform/migrate.ts';
 import { createPaymentProvider } from './platform/payments/index.ts';
 import { createStore } from './platform/storage/index.ts';
 
-export async function openDeps(config: Config, log: Logger, opts: { poolSize?: number } = {}) {
+/** The database server only: the external one, or the embedded one started (or joined) here. No migrations. */
+export async function openDatabase(config: Config, log: Logger) {
   const embedded = config.databaseUrl
     ? null
     : await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPgPort, log });
-  const url = config.databaseUrl ?? embedded!.url;
-  const pool = createPool(url, opts.poolSize ?? 20);
+  return {
+    url: config.databaseUrl ?? embedded!.url,
+    /** Whether this process owns the embedded database (and so must stop it last). */
+    ownsDatabase: embedded?.owned ?? false,
+    stop: async () => { await embedded?.stop(); },
+  };
+}
+
+export async function openDeps(config: Config, log: Logger, opts: { poolSize?: number } = {}) {
+  const database = await openDatabase(config, log);
+  const pool = createPool(database.url, opts.poolSize ?? 20);
   try {
     await migrate(pool, log);
   } catch (err) {
     await pool.end();
-    await embedded?.stop();
+    await database.stop();
     throw err;
   }
   const deps: Deps = { config, pool, db: createKysely<Database>(pool), log, clock: systemClock, payments: createPaymentProvider(config), store: createStore(config) };
   return {
     deps,
-    /** Whether this process owns the embedded database (and so must stop it last). */
-    ownsDatabase: embedded?.owned ?? false,
+    databaseUrl: database.url,
+    ownsDatabase: database.ownsDatabase,
     async close() {
       await deps.db.destroy(); // ends the pool too
-      await embedded?.stop();
+      await database.stop();
     },
   };
 }

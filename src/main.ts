@@ -7,7 +7,7 @@ import { CRONTAB, taskList } from './jobs.ts';
 import { ensureDemoContent } from './seed.ts';
 import { loadConfigOrExit } from './platform/config.ts';
 import { createLogger } from './platform/log.ts';
-import { startWorker } from './platform/queue.ts';
+import { startWorker, stopWorker } from './platform/queue.ts';
 
 const started = performance.now();
 const config = loadConfigOrExit();
@@ -31,7 +31,7 @@ server.on('error', async (err: NodeJS.ErrnoException) => {
   console.error(err.code === 'EADDRINUSE'
     ? `\nPort ${config.port} is already in use (is Makenot.work already running?). Stop the other process or set PORT.\n`
     : `\nThe web server failed: ${err.message}\n`);
-  await runner?.stop();
+  if (runner) await stopWorker(runner, { pool: deps.pool, graceMs: config.shutdownGraceSeconds * 1000, log });
   await close();
   process.exit(1);
 });
@@ -40,17 +40,23 @@ let stopping = false;
 async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
-  log.info({ signal }, 'shutting down: draining requests');
-  // Stop accepting connections and let in-flight requests finish (10 s at most).
+  const graceMs = config.shutdownGraceSeconds * 1000;
+  // Stop accepting connections (the proxy sends new requests to the other instances) and let
+  // in-flight requests finish; connections still busy after the grace period are cut.
   const drained = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();
-  const force = setTimeout(() => server.closeAllConnections(), 10_000);
-  await drained;
+  log.info({ signal, graceMs }, 'shutting down: not accepting connections, draining requests');
+  const force = setTimeout(() => server.closeAllConnections(), graceMs);
+  // Meanwhile the worker stops taking jobs; running ones finish or are handed back.
+  const [, jobs] = await Promise.all([drained, runner ? stopWorker(runner, { pool: deps.pool, graceMs, log }) : null]);
   clearTimeout(force);
-  await runner?.stop(); // running jobs finish; queued ones stay for the next start
-  await close();
-  log.info('stopped cleanly');
+  await closeOrGiveUp(close);
+  log.info({ jobs: jobs ?? 'no worker' }, 'stopped cleanly');
   process.exit(0);
+}
+/** Abandoned job handlers may still hold database clients: don't wait on them forever. */
+async function closeOrGiveUp(close: () => Promise<void>) {
+  await Promise.race([close(), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
 }
 process.on('SIGINT', () => void shutdown('SIGINT'));
 process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -4,7 +4,7 @@ import { openDeps } from './boot.ts';
 import { CRONTAB, taskList } from './jobs.ts';
 import { loadConfigOrExit } from './platform/config.ts';
 import { createLogger } from './platform/log.ts';
-import { startWorker } from './platform/queue.ts';
+import { startWorker, stopWorker } from './platform/queue.ts';
 
 const config = loadConfigOrExit();
 const log = createLogger(config.logLevel);
@@ -16,9 +16,12 @@ let stopping = false;
 async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
-  log.info({ signal }, 'worker stopping: letting running jobs finish');
-  await runner.stop();
-  await close();
+  const graceMs = config.shutdownGraceSeconds * 1000;
+  log.info({ signal, graceMs }, 'worker stopping: letting running jobs finish');
+  const jobs = await stopWorker(runner, { pool: deps.pool, graceMs, log });
+  // Abandoned handlers may still hold database clients: don't wait on them forever.
+  await Promise.race([close(), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
+  log.info({ jobs }, 'worker stopped');
   process.exit(0);
 }
 process.on('SIGINT', () => void shutdown('SIGINT'));

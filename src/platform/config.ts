@@ -2,6 +2,7 @@
 // all problems are reported together so a bad deployment is fixed in one round trip.
 import fs from 'node:fs';
 import path from 'node:path';
+import { parseRateLimit, type RateLimit } from './http/rate-limit.ts';
 
 export type AppEnv = 'development' | 'test' | 'production';
 
@@ -28,6 +29,12 @@ export interface Config {
   seedDemo: boolean;
   payments: PaymentsConfig;
   storage: StorageConfig;
+  /** Per client address, shared by every app process (Postgres counters). */
+  rateLimits: { signup: RateLimit; checkout: RateLimit };
+  /** How long SIGTERM waits for in-flight requests and running jobs before handing jobs back. */
+  shutdownGraceSeconds: number;
+  /** Directory with pg_dump and pg_restore for `admin backup|restore`; null = search the usual places. */
+  pgBinDir: string | null;
 }
 
 export interface StorageConfig {
@@ -111,6 +118,13 @@ export function parseConfig(env: Env, cwd = process.cwd()): Config {
   const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
   if (!levels.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${levels.join(', ')}`);
 
+  const limit = (key: string, fallback: string) => {
+    const raw = str(key, fallback);
+    const parsed = parseRateLimit(raw);
+    if (!parsed) problems.push(`${key} must look like 10/1h (requests per window of s, m, h or d; got "${raw}")`);
+    return parsed ?? parseRateLimit(fallback)!;
+  };
+
   const payments = parsePayments(env, appEnv, problems);
   const storage = parseStorage(env, problems, bool);
 
@@ -132,6 +146,9 @@ export function parseConfig(env: Env, cwd = process.cwd()): Config {
     seedDemo: bool('SEED_DEMO', appEnv === 'development'),
     payments,
     storage,
+    rateLimits: { signup: limit('SIGNUP_RATE_LIMIT', '10/1h'), checkout: limit('CHECKOUT_RATE_LIMIT', '30/10m') },
+    shutdownGraceSeconds: int('SHUTDOWN_GRACE_SECONDS', 25, 1, 3600),
+    pgBinDir: env.PG_BIN_DIR ? path.resolve(cwd, env.PG_BIN_DIR) : null,
   };
   if (problems.length) throw new ConfigError(problems);
   return config;

@@ -33,8 +33,14 @@ export function queueLogger(log: Logger): GraphileLogger {
   });
 }
 
+const FLUSH_ON_STOP = { worker: { completeJobBatchDelay: 0, failJobBatchDelay: 0 } };
+
+// The worker-pool ids that lock this process's jobs (graphile-worker locks by pool), to hand
+// running jobs back at shutdown.
+const lockOwners = new WeakMap<Runner, Set<string>>();
+
 export async function startWorker(opts: { pool: pg.Pool; tasks: TaskList; crontab?: string; concurrency: number; log: Logger }): Promise<Runner> {
-  return run({
+  const runner = await run({
     pgPool: opts.pool,
     taskList: opts.tasks,
     crontab: opts.crontab ?? '',
@@ -42,10 +48,38 @@ export async function startWorker(opts: { pool: pg.Pool; tasks: TaskList; cronta
     noHandleSignals: true, // our composition roots own shutdown order
     pollInterval: 1000,
     logger: queueLogger(opts.log),
+    // Batched (delay 0) rather than direct completion writes: shutdown then waits for the
+    // last "job done" write instead of resolving with it still in flight (which would leave a
+    // finished job locked, to run again hours later).
+    preset: FLUSH_ON_STOP,
   });
+  const owners = new Set<string>();
+  runner.events.on('job:start', ({ job }) => { if (job.locked_by) owners.add(job.locked_by); });
+  lockOwners.set(runner, owners);
+  return runner;
+}
+
+/**
+ * Graceful stop: no new jobs are taken and running ones may finish for up to graceMs. Jobs
+ * still running then are handed back — unlocked with graphile-worker's force_unlock_workers,
+ * so any worker picks them up at once instead of waiting hours for the lock to go stale — and
+ * their handlers are abandoned when the process exits. Handlers are safe to run twice.
+ */
+export async function stopWorker(runner: Runner, opts: { pool: pg.Pool; graceMs: number; log: Logger }): Promise<'finished' | 'handed back'> {
+  let timer: NodeJS.Timeout | undefined;
+  const stopped = runner.stop().then(() => true, (err: unknown) => { opts.log.warn({ err }, 'worker stop reported an error'); return true; });
+  const timedOut = new Promise<false>((resolve) => { timer = setTimeout(() => resolve(false), opts.graceMs); });
+  const finished = await Promise.race([stopped, timedOut]);
+  clearTimeout(timer);
+  if (finished) return 'finished';
+  const owners = [...(lockOwners.get(runner) ?? [])];
+  const { rows } = await opts.pool.query<{ id: string }>('SELECT id FROM graphile_worker.jobs WHERE locked_by = ANY($1::text[])', [owners]);
+  await opts.pool.query('SELECT graphile_worker.force_unlock_workers($1::text[])', [owners]);
+  opts.log.warn({ graceMs: opts.graceMs, jobs: rows.map((r) => r.id) }, 'running jobs did not finish in time: handed back to the queue');
+  return 'handed back';
 }
 
 /** Runs every job that is due, then returns: used by tests and one-off CLI commands. */
 export async function runDueJobs(opts: { pool: pg.Pool; tasks: TaskList; log: Logger }): Promise<void> {
-  await runOnce({ pgPool: opts.pool, taskList: opts.tasks, logger: queueLogger(opts.log) });
+  await runOnce({ pgPool: opts.pool, taskList: opts.tasks, logger: queueLogger(opts.log), preset: FLUSH_ON_STOP });
 }

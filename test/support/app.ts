@@ -26,7 +26,10 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   const database = await createTestDatabase();
   // Local object storage lives under DATA_DIR: each test app gets its own, removed at close.
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'makenot-app-'));
-  const config = parseConfig({ APP_ENV: 'development', LOG_LEVEL: 'silent', DATABASE_URL: database.url, BASE_URL: 'http://localhost:3000', DATA_DIR: dataDir, ...env });
+  // In-process requests have no client address, so every user of a test file shares one and
+  // would trip the per-address abuse limits: raised here; the rate-limit tests pass the defaults.
+  const limits = { SIGNUP_RATE_LIMIT: '100000/1h', CHECKOUT_RATE_LIMIT: '100000/1h' };
+  const config = parseConfig({ APP_ENV: 'development', LOG_LEVEL: 'silent', DATABASE_URL: database.url, BASE_URL: 'http://localhost:3000', DATA_DIR: dataDir, ...limits, ...env });
   const log = createLogger(config.logLevel);
   const pool = createPool(database.url, 10);
   const deps: Deps = { config, pool, db: createKysely<Database>(pool), log, clock: systemClock, payments: createPaymentProvider(config), store: createStore(config) };

@@ -219,12 +219,24 @@ export async function cleanupAbandonedUploads(deps: Deps): Promise<number> {
 export async function reprocessFile(deps: Deps, viewer: Viewer, fileId: string) {
   const file = isUuid(fileId) ? await q.findOwnedFile(deps.db, viewer.id, fileId) : undefined;
   if (!file) throw new NotFound();
-  await deps.db.transaction().execute(async (tx) => {
-    const changed = await q.setState(tx, file.id, 'uploaded', deps.clock.now(), null, ['failed']);
-    if (!changed.length) throw new Conflict('Only files that failed can be processed again.');
-    await enqueueJob(tx, MEDIA_PROCESS_JOB, { fileId: file.id }, { jobKey: `${MEDIA_PROCESS_JOB}:${file.id}`, maxAttempts: 5 });
-  });
+  await requeueFailed(deps, file.id);
   return file.item_id;
+}
+
+/** Operators (`npm run admin -- reprocess <file-id>`): any creator's failed file, same rules. */
+export async function reprocessFileAsAdmin(deps: Deps, fileId: string) {
+  const file = isUuid(fileId) ? await q.findFile(deps.db, fileId) : undefined;
+  if (!file) throw new NotFound('There is no file with that id.');
+  await requeueFailed(deps, file.id);
+  return { itemId: file.item_id, name: file.original_name };
+}
+
+async function requeueFailed(deps: Deps, fileId: string) {
+  await deps.db.transaction().execute(async (tx) => {
+    const changed = await q.setState(tx, fileId, 'uploaded', deps.clock.now(), null, ['failed']);
+    if (!changed.length) throw new Conflict('Only files that failed can be processed again.');
+    await enqueueJob(tx, MEDIA_PROCESS_JOB, { fileId }, { jobKey: `${MEDIA_PROCESS_JOB}:${fileId}`, maxAttempts: 5 });
+  });
 }
 
 export const listItemFiles = (deps: Deps, itemId: string) => q.listItemFiles(deps.db, itemId);

@@ -1,0 +1,94 @@
+// Abuse limits with the shipped defaults: log-in (accounts' lockout), sign-up and checkout per
+// client address answer 429 with Retry-After and a page saying when to try again. The counters
+// live in PostgreSQL, so two app instances on one database count together; other addresses
+// are not affected.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { createApp } from '../../src/app.tsx';
+import { parseConfig } from '../../src/platform/config.ts';
+import { createTestApp, type TestApp } from '../support/app.ts';
+import { TestClient } from '../support/client.ts';
+import { checkoutKey } from '../support/commerce.ts';
+import { publishedProject, signUpCreator } from '../support/factories.ts';
+
+const DEFAULTS = parseConfig({}).rateLimits;
+let t: TestApp;
+let second: ReturnType<typeof createApp>;
+before(async () => {
+  // The shipped defaults (the harness raises them for other tests), client addresses from the proxy.
+  t = await createTestApp({ SIGNUP_RATE_LIMIT: '', CHECKOUT_RATE_LIMIT: '', TRUST_PROXY: 'true' });
+  assert.deepEqual(t.deps.config.rateLimits, DEFAULTS);
+  // A second app instance on the same database, as behind a load balancer.
+  second = createApp(t.deps);
+});
+after(() => t.close());
+
+const browser = (app: TestApp['app'], ip: string) => new TestClient(app, { 'x-forwarded-for': ip, 'user-agent': 'Mozilla/5.0 Firefox/120.0' });
+
+function assertLimited(res: Response & { html: string }, windowSeconds: number) {
+  assert.equal(res.status, 429);
+  const retry = Number(res.headers.get('retry-after'));
+  assert.ok(Number.isInteger(retry) && retry >= 1 && retry <= windowSeconds, `Retry-After: ${res.headers.get('retry-after')}`);
+  assert.match(res.html, /try again in \d+ minutes?/i);
+}
+
+describe('rate limits', () => {
+  test('sign-up: the default per address, shared by two app instances; other addresses unaffected', async () => {
+    assert.deepEqual(DEFAULTS.signup, { count: 10, windowSeconds: 3600 });
+    const ip = '203.0.113.20';
+    for (let i = 0; i < DEFAULTS.signup.count; i++) {
+      const c = browser(i % 2 ? second : t.app, ip); // alternate instances
+      await c.get('/signup');
+      const res = await c.post('/signup', { username: `limited_${i}`, email: `limited_${i}@example.com`, password: 'a long enough password' });
+      assert.equal(res.status, 303, `sign-up ${i + 1}`);
+    }
+    for (const app of [t.app, second]) {
+      const c = browser(app, ip);
+      await c.get('/signup');
+      assertLimited(await c.post('/signup', { username: 'one_too_many', email: 'one_too_many@example.com', password: 'a long enough password' }), 3600);
+    }
+    assert.equal(await t.deps.db.selectFrom('users').select('id').where('username', '=', 'one_too_many').executeTakeFirst(), undefined, 'no account was made');
+    const elsewhere = browser(t.app, '203.0.113.21');
+    await elsewhere.get('/signup');
+    assert.equal((await elsewhere.post('/signup', { username: 'from_elsewhere', email: 'elsewhere@example.com', password: 'a long enough password' })).status, 303);
+  });
+
+  test('checkout: the default per address, across instances, for items and tips', async () => {
+    assert.deepEqual(DEFAULTS.checkout, { count: 30, windowSeconds: 600 });
+    const creator = await signUpCreator(t);
+    const { itemIds: [item = ''] } = await publishedProject(t, creator, 'Limited', [{ type: 'download', title: 'Popular', fields: { price_kind: 'fixed', price_amount: '3' } }]);
+    const ip = '203.0.113.30';
+    const guest = browser(t.app, ip);
+    await guest.get(`/i/${item}`);
+    const other = browser(second, ip);
+    await other.get(`/i/${item}`);
+    for (let i = 0; i < DEFAULTS.checkout.count; i++) {
+      const c = i % 2 ? other : guest;
+      const res = await c.post(`/i/${item}/checkout`, { checkout_key: checkoutKey(), email: `buyer${i}@example.com` });
+      assert.equal(res.status, 303, `checkout ${i + 1}: ${res.html.slice(0, 200)}`);
+    }
+    const orders = async () => (await t.deps.db.selectFrom('orders').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;
+    const before = await orders();
+    assertLimited(await guest.post(`/i/${item}/checkout`, { checkout_key: checkoutKey(), email: 'late@example.com' }), 600);
+    await other.get(`/tip/${creator.viewer.username}`);
+    assertLimited(await other.post(`/tip/${creator.viewer.username}`, { checkout_key: checkoutKey(), amount: '2', email: 'late@example.com' }), 600);
+    assert.equal(await orders(), before, 'no order was started');
+    const elsewhere = browser(t.app, '203.0.113.31');
+    await elsewhere.get(`/i/${item}`);
+    assert.equal((await elsewhere.post(`/i/${item}/checkout`, { checkout_key: checkoutKey(), email: 'elsewhere@example.com' })).status, 303);
+  });
+
+  test('log-in: five wrong passwords lock the account with 429 and Retry-After', async () => {
+    const c = browser(t.app, '203.0.113.40');
+    await c.get('/signup');
+    await c.post('/signup', { username: 'lock_me', email: 'lock_me@example.com', password: 'a long enough password' });
+    const thief = browser(second, '203.0.113.41');
+    await thief.get('/login');
+    for (let i = 0; i < 5; i++) assert.equal((await thief.post('/login', { identifier: 'lock_me', password: `wrong ${i}` })).status, 422);
+    const locked = await thief.post('/login', { identifier: 'lock_me', password: 'a long enough password' });
+    assert.equal(locked.status, 429);
+    const retry = Number(locked.headers.get('retry-after'));
+    assert.ok(retry >= 1 && retry <= 15 * 60, `Retry-After: ${retry}`);
+    assert.match(locked.html, /wait \d+ minutes?/);
+  });
+});
