@@ -64,6 +64,12 @@ export const BUDGETS = {
   'pages.rss': { label: 'web process peak RSS under load', unit: 'MB', baselineLabel: 'RSS idle after start', on: 'ratio', op: '<=', limit: 2,
     why: 'load does not make the process balloon (nothing cached per request, no leaks)' },
 
+  // ---- playback (bench/playback.ts) ----
+  'playback.issue': { label: 'signed stream URL issuance', unit: 'req/s', baselineLabel: 'GET /healthz', on: 'ratio', op: '>=', limit: 1 / 40,
+    why: 'session, the file and its renditions, the item, the ledger\'s entitlement and the play: five queries and an HMAC (measured 0.04–0.08)' },
+  'playback.range': { label: 'local backend Range serving', unit: 'MB/s', baselineLabel: 'Node fs stream, minimal server', on: 'ratio', op: '>=', limit: 0.7,
+    why: 'seeking and downloads from the local backend cost little more than a bare file stream' },
+
   // ---- page weight (bench/weight.ts): HTML + CSS + JS, gzip ----
   'weight.home': { label: 'home page weight (gzip)', unit: KB, on: 'value', op: '<=', limit: 60, why: 'fast on a slow phone connection' },
   'weight.item': { label: 'item page weight (gzip)', unit: KB, on: 'value', op: '<=', limit: 60, why: 'fast on a slow phone connection' },

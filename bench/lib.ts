@@ -49,7 +49,9 @@ const num = (n: number | undefined, unit: string) => {
 };
 const limitText = (s: Budget) => {
   const op = { '>=': '≥', '<=': '≤', '<': '<', '==': '=' }[s.op];
-  const limit = s.limit < 1 && s.limit > 0 && s.on === 'ratio' ? `1/${Math.round(1 / s.limit)}` : String(s.limit);
+  // 1/40 reads better than 0.025, but only when the limit is such a fraction (0.7 is not 1/1).
+  const inverse = 1 / s.limit;
+  const limit = s.limit < 1 && s.limit > 0 && s.on === 'ratio' && Math.abs(inverse - Math.round(inverse)) < 1e-9 ? `1/${Math.round(inverse)}` : String(s.limit);
   return s.on === 'ratio' ? `ratio ${op} ${limit}` : `${op} ${limit}${s.unit ? ` ${s.unit}` : ''}`;
 };
 

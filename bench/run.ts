@@ -11,6 +11,7 @@ const BENCHES: Record<string, () => Promise<{ run: Bench }>> = {
   ingest: () => import('./ingest.ts'),
   process: () => import('./process.ts'),
   webhooks: () => import('./webhooks.ts'),
+  playback: () => import('./playback.ts'),
   pages: () => import('./pages.ts'),
   weight: () => import('./weight.ts'),
 };

@@ -48,5 +48,11 @@ export async function uploadThroughPipeline(t: TestApp, user: TestUser, itemId: 
   const done = await api(user, 'POST', `/api/uploads/${id}/complete`, { parts: etags });
   if (done.status !== 200) throw new Error(`upload completion refused: ${done.status} ${JSON.stringify(done.json)}`);
   await t.drainJobs();
-  return id;
+  // With a worker running as well (browser journeys, benches), it may hold the job: wait for it.
+  for (let i = 0; i < 600; i++) {
+    const row = await t.deps.db.selectFrom('media_files').select('state').where('id', '=', id).executeTakeFirst();
+    if (row && ['ready', 'failed', 'quarantined'].includes(row.state)) return id;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`media file ${id} was not processed within two minutes`);
 }

@@ -3,7 +3,9 @@
 // are streamed in both directions. Mounted before sessions and CSRF: the signature is the
 // credential, so it answers the same on every app instance that shares APP_SECRET.
 import { Hono, type Context } from 'hono';
-import type { IncomingMessage } from 'node:http';
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { contentDisposition } from './s3.ts';
@@ -53,7 +55,12 @@ export function storageRoutes(opts: { store: ObjectStore; secret: string; now: (
       const got = await opts.store.get(grant.key, range ? { range } : {});
       c.header('Content-Length', String(got.contentLength));
       if (got.range) c.header('Content-Range', `bytes ${got.range.start}-${got.range.end}/${got.size}`);
-      return c.body(Readable.toWeb(got.body) as ReadableStream, got.range ? 206 : 200);
+      const status = got.range ? 206 : 200;
+      // Under @hono/node-server, pipe the file into the socket's response directly: going through
+      // a web ReadableStream costs about a third of the throughput. In-process requests have none.
+      const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
+      if (outgoing) return sendDirect(c, outgoing, status, got.body);
+      return c.body(Readable.toWeb(got.body) as ReadableStream, status);
     } catch (err) {
       if (err instanceof ObjectNotFound) return c.text('That file no longer exists.', 404);
       if (err instanceof RangeNotSatisfiable) {
@@ -90,6 +97,19 @@ export function storageRoutes(opts: { store: ObjectStore; secret: string; now: (
   });
 
   return app;
+}
+
+/**
+ * Writes status, the headers set so far and the body straight to Node's response. The app's
+ * header middleware (nosniff, referrer policy …) runs after this returns, too late for a
+ * response already sent, so those headers are added here.
+ */
+function sendDirect(c: Context, outgoing: ServerResponse, status: number, body: Readable) {
+  const headers: Record<string, string> = { 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer', 'X-Frame-Options': 'DENY' };
+  c.res.headers.forEach((value, name) => { headers[name] = value; });
+  outgoing.writeHead(status, headers);
+  pipeline(body, outgoing).catch(() => { /* the client went away mid-download: nothing to do */ });
+  return RESPONSE_ALREADY_SENT;
 }
 
 function decodeKey(pathname: string): string | null {
