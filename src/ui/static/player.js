@@ -138,8 +138,13 @@
     var needed = Math.min(COUNT_AFTER, length() || COUNT_AFTER) - 0.5;
     if (state.listened < needed) return;
     state.counted = true;
-    fetch('/api/plays/' + encodeURIComponent(g.playId), { method: 'POST', credentials: 'same-origin', keepalive: true,
-      headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf() }, body: JSON.stringify({ listened: state.listened }) }).catch(function () {});
+    reportPlay(g.playId, state.listened);
+  }
+
+  /** A play counts after 30 s heard (the server checks that against its own clock). */
+  function reportPlay(playId, listened) {
+    fetch('/api/plays/' + encodeURIComponent(playId), { method: 'POST', credentials: 'same-origin', keepalive: true,
+      headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf() }, body: JSON.stringify({ listened: listened }) }).catch(function () {});
   }
 
   // ---- waveform ----
@@ -317,8 +322,7 @@
       play.last = video.currentTime;
       if (!play.counted && play.id && play.listened >= Math.min(COUNT_AFTER, video.duration || COUNT_AFTER) - 0.5) {
         play.counted = true;
-        fetch('/api/plays/' + encodeURIComponent(play.id), { method: 'POST', credentials: 'same-origin', keepalive: true,
-          headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf() }, body: JSON.stringify({ listened: play.listened }) }).catch(function () {});
+        reportPlay(play.id, play.listened);
       }
     });
     video.addEventListener('error', function () {
