@@ -7,24 +7,29 @@ import Stripe from 'stripe';
 import type { TestApp } from './app.ts';
 
 export const STRIPE_WEBHOOK_SECRET = 'whsec_test_secret_for_the_stub';
+/** The Connect endpoint's own signing secret (events on connected accounts). */
+export const STRIPE_CONNECT_WEBHOOK_SECRET = 'whsec_test_connect_secret_for_the_stub';
 export const stripeEnv = (stub: StripeStub) => ({
-  PAYMENTS_PROVIDER: 'stripe', STRIPE_SECRET_KEY: 'sk_test_stub123', STRIPE_WEBHOOK_SECRET, STRIPE_API_BASE: stub.url,
+  PAYMENTS_PROVIDER: 'stripe', STRIPE_SECRET_KEY: 'sk_test_stub123', STRIPE_WEBHOOK_SECRET, STRIPE_CONNECT_WEBHOOK_SECRET, STRIPE_API_BASE: stub.url,
 });
 
 export interface StubRequest { method: string; path: string; headers: http.IncomingHttpHeaders; form: URLSearchParams }
+
+/** A balance transaction as Stripe lists it; source is an id unless the caller expands data.source. */
+export interface StubBalanceTransaction { amount: number; currency: string; type: string; fee?: number; source?: { id: string } & Record<string, unknown> }
 
 export interface StripeStub {
   url: string;
   requests: StubRequest[];
   /** What GET /v1/balance_transactions returns (per Stripe-Account). */
-  balanceTransactions: Map<string, { amount: number; currency: string; type: string }[]>;
+  balanceTransactions: Map<string, StubBalanceTransaction[]>;
   close(): Promise<void>;
 }
 
 /** Just enough of the Stripe API for our calls; replays a response for a repeated Idempotency-Key like Stripe does. */
 export async function startStripeStub(): Promise<StripeStub> {
   const requests: StubRequest[] = [];
-  const balanceTransactions = new Map<string, { amount: number; currency: string; type: string }[]>();
+  const balanceTransactions = new Map<string, StubBalanceTransaction[]>();
   const replay = new Map<string, string>();
   let seq = 0;
   const server = http.createServer((req, res) => {
@@ -32,7 +37,7 @@ export async function startStripeStub(): Promise<StripeStub> {
     req.on('data', (c) => { body += c; });
     req.on('end', () => {
       const url = new URL(req.url ?? '/', 'http://stub');
-      const form = new URLSearchParams(body);
+      const form = new URLSearchParams(req.method === 'GET' ? url.search : body);
       requests.push({ method: req.method ?? '', path: url.pathname, headers: req.headers, form });
       const key = req.headers['idempotency-key'];
       const send = (status: number, obj: unknown) => {
@@ -56,7 +61,11 @@ export async function startStripeStub(): Promise<StripeStub> {
       if (req.method === 'POST' && url.pathname === '/v1/account_links') return send(200, { object: 'account_link', url: `https://connect.stripe.test/setup/${n}` });
       if (req.method === 'GET' && url.pathname === '/v1/balance_transactions') {
         const account = String(req.headers['stripe-account'] ?? '');
-        const data = (balanceTransactions.get(account) ?? []).map((t, i) => ({ id: `txn_${i}`, object: 'balance_transaction', ...t }));
+        const expanded = [...form].some(([k, v]) => k.startsWith('expand') && v === 'data.source');
+        const data = (balanceTransactions.get(account) ?? []).map((t, i) => ({
+          id: `txn_${i}`, object: 'balance_transaction', fee: 0, net: t.amount - (t.fee ?? 0), ...t,
+          source: t.source ? (expanded ? t.source : t.source.id) : null,
+        }));
         return send(200, { object: 'list', url: '/v1/balance_transactions', has_more: false, data });
       }
       send(404, { error: { type: 'invalid_request_error', message: `stub has no ${req.method} ${url.pathname}` } });

@@ -85,17 +85,33 @@ export async function runLocalPayouts(deps: Deps) {
   return count;
 }
 
-/** Ledger totals per account and currency against the provider's balance transactions. */
+/**
+ * Reconciliation, like with like: per connected account and currency, what the ledger says was
+ * charged minus refunded, against the charges and refunds in the provider's balance history
+ * that belong to our checkouts (their payment is in the ledger, or the charge carries our
+ * order id). Fees, disputes, adjustments and payouts move the balance without being sales, and
+ * creators' charges made elsewhere on their own account are not ours: none of them is compared.
+ * A lost dispute is a loss on the sale, not a difference in what was charged.
+ */
 export async function reconcile(deps: Deps) {
-  const revenue = await q.creatorRevenue(deps.db);
   let flagged = 0;
   for (const account of await q.connectedAccounts(deps.db, deps.payments.name)) {
-    const provider = await deps.payments.balanceTotals(account.account_id);
-    if (deps.payments.name === 'local') continue; // test mode's books are the ledger itself
-    const currencies = new Set([...provider.map((p) => p.currency), ...revenue.filter((r) => r.creator_id === account.creator_id).map((r) => r.currency)]);
+    const entries = await deps.payments.balanceEntries(account.account_id);
+    if (!entries) continue; // test mode's books are the ledger itself
+    const [ledgerTotals, ledgerRefs] = await Promise.all([
+      q.chargedLessRefunded(deps.db, deps.payments.name, account.account_id),
+      q.paymentRefsOnAccount(deps.db, deps.payments.name, account.account_id),
+    ]);
+    const ours = new Set(ledgerRefs);
+    for (const e of entries) if (e.kind === 'charge' && e.orderId && e.paymentRef) ours.add(e.paymentRef);
+    const providerTotals = new Map<string, number>();
+    for (const e of entries) {
+      if (e.paymentRef && ours.has(e.paymentRef)) providerTotals.set(e.currency, (providerTotals.get(e.currency) ?? 0) + e.amount);
+    }
+    const currencies = new Set([...providerTotals.keys(), ...ledgerTotals.map((r) => r.currency)]);
     for (const currency of currencies) {
-      const ledgerNet = revenue.find((r) => r.creator_id === account.creator_id && r.currency === currency)?.net ?? 0;
-      const providerNet = provider.find((p) => p.currency === currency)?.net ?? 0;
+      const ledgerNet = ledgerTotals.find((r) => r.currency === currency)?.net ?? 0;
+      const providerNet = providerTotals.get(currency) ?? 0;
       if (ledgerNet !== providerNet) flagged += 1;
       await q.replaceReconciliationFlag(deps.db, { creatorId: account.creator_id, currency, ledgerNet, providerNet });
     }

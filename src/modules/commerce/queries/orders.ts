@@ -96,6 +96,19 @@ export function creatorPayouts(db: Executor, creatorId: string) {
   return db.selectFrom('payouts').selectAll().where('creator_id', '=', creatorId).orderBy('created_at', 'desc').limit(200).execute();
 }
 
+/** Per currency, charged minus refunded on one account (disputes aside: see reconcile). */
+export function chargedLessRefunded(db: Executor, provider: string, accountId: string) {
+  return db.selectFrom('order_ledger').select(['currency', sql<number>`sum(amount_paid - amount_refunded)::bigint`.as('net')])
+    .where('provider', '=', provider).where('account_id', '=', accountId).where('is_paid', '=', true)
+    .groupBy('currency').execute();
+}
+
+export async function paymentRefsOnAccount(db: Executor, provider: string, accountId: string) {
+  const rows = await db.selectFrom('payments as p').innerJoin('orders as o', 'o.id', 'p.order_id').select('p.payment_ref')
+    .where('o.provider', '=', provider).where('o.account_id', '=', accountId).where('p.status', '=', 'succeeded').execute();
+  return rows.map((r) => r.payment_ref);
+}
+
 export function connectedAccounts(db: Executor, provider: string) {
   return db.selectFrom('connected_accounts').selectAll().where('provider', '=', provider).execute();
 }

@@ -99,7 +99,7 @@ export function checkoutRoutes(deps: Deps) {
     const succeed = (await c.req.parseBody()).outcome !== 'fail';
     const local = deps.payments as LocalProvider;
     // The same signed event an HTTP delivery would carry, through the same verification.
-    await deliver(deps, [local.completeCheckout({ orderId: order.id, sessionId: order.session_id!, amount: order.amount_total, currency: order.currency, succeed })]);
+    await deliver(deps, [local.completeCheckout({ orderId: order.id, sessionId: order.session_id!, accountId: order.account_id ?? "", amount: order.amount_total, currency: order.currency, succeed })]);
     if (!succeed) return c.redirect(`/checkout/test/${order.session_id}?declined=1`, 303);
     const success = (await q.orderLedger(deps.db, order.id))?.is_paid;
     return c.redirect(success && order.buyer_id ? `/library?order=${order.id}` : success ? receiptPath(deps, order.id) : `/checkout/test/${order.session_id}`, 303);
