@@ -4,6 +4,7 @@ import type { Deps } from '../../deps.ts';
 import { Conflict, NotFound, Unavailable, ValidationError } from '../../platform/errors.ts';
 import type { Viewer } from '../../platform/http/context.ts';
 import { sha256 } from '../../platform/crypto.ts';
+import { PaymentProviderError } from '../../platform/payments/types.ts';
 import { isUuid } from '../../platform/validate.ts';
 import { findItem, formatMoney, parseMoney } from '../catalog/index.ts';
 import * as ledger from './queries/ledger.ts';
@@ -106,12 +107,12 @@ async function startOrder(deps: Deps, viewer: Viewer | null, s: OrderSpec): Prom
   const paid = await q.orderLedger(deps.db, order.id);
   if (paid?.is_paid) return done(order.id); // a resubmit after paying
   if (order.checkout_url) return { redirect: order.checkout_url };
-  const session = await deps.payments.createCheckoutSession({
+  const session = await askProvider(deps, 'charged', () => deps.payments.createCheckoutSession({
     orderId: order.id, idempotencyKey: `checkout-${order.id}`, accountId: account, currency: s.currency,
     lines: [{ title: s.line.title, amount: s.amount }], customerEmail: s.email,
     successUrl: `${deps.config.baseUrl}${viewer ? `/library?order=${order.id}` : receiptPath(deps, order.id)}`,
     cancelUrl: `${deps.config.baseUrl}${s.cancelPath}`,
-  });
+  }));
   const stored = await q.attachSession(deps.db, order.id, session.sessionId, session.url);
   return { redirect: stored.checkout_url ?? session.url };
 }
@@ -129,13 +130,24 @@ async function chargeableAccount(deps: Deps, creatorId: string): Promise<string>
   return account.account_id;
 }
 
+/** A processor that refuses or does not answer is a 503 with a clear message; the cause is logged. */
+export async function askProvider<T>(deps: Deps, nothingWas: 'charged' | 'refunded' | 'changed', call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    if (!(err instanceof PaymentProviderError)) throw err;
+    deps.log.warn({ err }, 'payment provider request failed');
+    throw new Unavailable(`The payment processor did not accept the request, so nothing was ${nothingWas}. Please try again in a moment.`);
+  }
+}
+
 /** Starts (or resumes) onboarding; returns where to send the creator next. */
 export async function connectAccount(deps: Deps, creatorId: string, email: string, returnPath: string) {
   const existing = await ledger.findConnectedAccount(deps.db, creatorId);
-  const result = await deps.payments.startOnboarding({
+  const result = await askProvider(deps, 'changed', () => deps.payments.startOnboarding({
     creatorId, email, accountId: existing?.provider === deps.payments.name ? existing.account_id : null,
     returnUrl: `${deps.config.baseUrl}${returnPath}`, refreshUrl: `${deps.config.baseUrl}/dashboard/sales`,
-  });
+  }));
   await ledger.saveConnectedAccount(deps.db, creatorId, deps.payments.name, result.accountId);
   await deliver(deps, result.deliveries);
   return result.url;

@@ -7,6 +7,7 @@ import { isUuid } from '../../platform/validate.ts';
 import { toDecimalString } from '../catalog/index.ts';
 import * as ledger from './queries/ledger.ts';
 import * as q from './queries/orders.ts';
+import { askProvider } from './checkout.ts';
 import { deliver } from './webhooks.ts';
 
 export type SaleState = 'paid' | 'refunded' | 'partly refunded' | 'disputed' | 'dispute lost' | 'free';
@@ -44,10 +45,10 @@ export async function refundOrder(deps: Deps, creatorId: string, orderId: string
   if (order.amount_paid === 0) throw new Conflict('This was a free claim; there is nothing to refund.');
   if (order.amount_refunded >= order.amount_paid) throw new Conflict('This sale is already refunded.');
   if (order.provider !== deps.payments.name || !order.account_id || !order.payment_ref) throw new Conflict('This sale was made with another payment processor; refund it there.');
-  const { deliveries } = await deps.payments.refund({
-    orderId: order.order_id, paymentRef: order.payment_ref, accountId: order.account_id,
+  const { deliveries } = await askProvider(deps, 'refunded', () => deps.payments.refund({
+    orderId: order.order_id, paymentRef: order.payment_ref!, accountId: order.account_id!,
     amount: order.amount_paid, currency: order.currency, idempotencyKey: `refund-${order.order_id}`,
-  });
+  }));
   await deliver(deps, deliveries);
 }
 

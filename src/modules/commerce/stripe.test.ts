@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { after, before, test } from 'node:test';
 import { createTestApp, type TestApp } from '../../../test/support/app.ts';
-import { checkoutKey, ledgerCounts, postWebhook, startStripeStub, stripeEnv, stripeEvent, type StripeStub } from '../../../test/support/commerce.ts';
+import { checkoutKey, ledgerCounts, postWebhook, sessionEvent as signedSession, startStripeStub, stripeEnv, stripeEvent, type StripeStub } from '../../../test/support/commerce.ts';
 import { publishedProject, signUpCreator, signUpUser, type TestUser } from '../../../test/support/factories.ts';
 import { reconcile } from './sales.ts';
 
@@ -36,9 +36,8 @@ after(async () => {
   await stub?.close();
 });
 
-const sessionEvent = (type: string, s: { id: string; orderId: string; amount: number; currency: string; pi: string; status?: string }, opts: { account?: string; secret?: string; timestamp?: number } = {}) =>
-  stripeEvent(type, { id: s.id, object: 'checkout.session', client_reference_id: s.orderId, metadata: { order_id: s.orderId },
-    amount_total: s.amount, currency: s.currency.toLowerCase(), payment_status: s.status ?? 'paid', payment_intent: s.pi, mode: 'payment' }, { account, ...opts });
+const sessionEvent = (type: string, s: Parameters<typeof signedSession>[1], opts: { account?: string; secret?: string; timestamp?: number } = {}) =>
+  signedSession(type, s, { account, ...opts });
 const ledgerOf = (orderId: string) => t.deps.db.selectFrom('order_ledger').selectAll().where('order_id', '=', orderId).executeTakeFirstOrThrow();
 
 async function checkout(buyer: TestUser, itemId: string, form: Record<string, string> = {}) {

@@ -5,7 +5,7 @@
 // signing secret: a delivery signed with any configured secret is accepted.
 import Stripe from 'stripe';
 import {
-  WEBHOOK_TOLERANCE_SECONDS, WebhookSignatureError,
+  PaymentProviderError, WEBHOOK_TOLERANCE_SECONDS, WebhookSignatureError,
   type BalanceEntry, type LedgerEvent, type PaymentProvider, type VerifiedEvent,
 } from './types.ts';
 
@@ -27,7 +27,7 @@ export function createStripeProvider(opts: StripeOptions): PaymentProvider {
   return {
     name: 'stripe',
     async createCheckoutSession(req) {
-      const session = await stripe.checkout.sessions.create({
+      const session = await call('create a checkout session', () => stripe.checkout.sessions.create({
         mode: 'payment',
         line_items: req.lines.map((l) => ({
           quantity: 1,
@@ -40,19 +40,20 @@ export function createStripeProvider(opts: StripeOptions): PaymentProvider {
         payment_intent_data: { metadata: { order_id: req.orderId } },
         success_url: req.successUrl,
         cancel_url: req.cancelUrl,
-      }, { stripeAccount: req.accountId, idempotencyKey: req.idempotencyKey });
+      }, { stripeAccount: req.accountId, idempotencyKey: req.idempotencyKey }));
       if (!session.url) throw new Error(`Stripe returned checkout session ${session.id} without a URL`);
       return { sessionId: session.id, url: session.url };
     },
     async refund(req) {
-      await stripe.refunds.create({ payment_intent: req.paymentRef, metadata: { order_id: req.orderId } },
-        { stripeAccount: req.accountId, idempotencyKey: req.idempotencyKey });
+      await call('refund', () => stripe.refunds.create({ payment_intent: req.paymentRef, metadata: { order_id: req.orderId } },
+        { stripeAccount: req.accountId, idempotencyKey: req.idempotencyKey }));
       return { deliveries: [] };
     },
     async startOnboarding(req) {
-      const accountId = req.accountId ?? (await stripe.accounts.create({ type: 'standard', email: req.email, metadata: { creator_id: req.creatorId } },
-        { idempotencyKey: `account-${req.creatorId}` })).id;
-      const link = await stripe.accountLinks.create({ account: accountId, type: 'account_onboarding', return_url: req.returnUrl, refresh_url: req.refreshUrl });
+      const accountId = req.accountId ?? (await call('create an account', () => stripe.accounts.create(
+        { type: 'standard', email: req.email, metadata: { creator_id: req.creatorId } }, { idempotencyKey: `account-${req.creatorId}` }))).id;
+      const link = await call('create an account link', () => stripe.accountLinks.create(
+        { account: accountId, type: 'account_onboarding', return_url: req.returnUrl, refresh_url: req.refreshUrl }));
       return { accountId, url: link.url, deliveries: [] };
     },
     verifyWebhook(rawBody, header): VerifiedEvent {
@@ -73,6 +74,16 @@ export function createStripeProvider(opts: StripeOptions): PaymentProvider {
       return entries;
     },
   };
+}
+
+/** SDK failures (refused, unreachable) become one error type the commerce module maps to 503. */
+async function call<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof Stripe.errors.StripeError) throw new PaymentProviderError(`Stripe could not ${what}: ${err.message}`, { cause: err });
+    throw err;
+  }
 }
 
 function constructWithAnySecret(stripe: Stripe, rawBody: string, signature: string, secrets: string[]): Stripe.Event {

@@ -82,5 +82,8 @@ export interface PaymentProvider {
 
 export class WebhookSignatureError extends Error {}
 
+/** The processor refused or did not answer a request (the cause is the SDK's error). */
+export class PaymentProviderError extends Error {}
+
 /** Webhooks older than this are refused (replays); Stripe's own default is the same. */
 export const WEBHOOK_TOLERANCE_SECONDS = 300;

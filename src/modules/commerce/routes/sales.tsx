@@ -35,7 +35,7 @@ export function salesRoutes(deps: Deps) {
         ? 'Refunded. The buyer no longer has access.'
         : 'Refund requested. Access ends as soon as the payment processor confirms it.');
     } catch (err) {
-      if (!(err instanceof AppError) || err.status !== 409) throw err;
+      if (!(err instanceof AppError) || (err.status !== 409 && err.status !== 503)) throw err;
       setFlash(c, deps.config, 'error', err.message);
     }
     return c.redirect('/dashboard/sales', 303);
