@@ -8,13 +8,14 @@ import type { AppEnv } from '../../../platform/http/context.ts';
 import type { LocalProvider } from '../../../platform/payments/local.ts';
 import { renderPage } from '../../../ui/render.tsx';
 import { findPublicUser } from '../../accounts/index.ts';
-import { findItem, formatMoney } from '../../catalog/index.ts';
+import { findItem, findProjectForSale, formatMoney } from '../../catalog/index.ts';
 import { findCreator } from '../../creators/index.ts';
-import { AlreadyOwned, checkoutItem, tipCreator } from '../checkout.ts';
+import { checkoutAlbum } from '../album.ts';
+import { AlreadyOwned, checkoutItem, EMAIL_SENT_PATH, tipCreator } from '../checkout.ts';
 import * as q from '../queries/orders.ts';
 import { receiptPath } from '../receipts.ts';
 import { deliver } from '../webhooks.ts';
-import { CheckoutRetryPage, TestCheckoutPage, TipPage } from '../views/checkout.tsx';
+import { CheckoutRetryPage, EmailSentPage, TestCheckoutPage, TipPage } from '../views/checkout.tsx';
 
 type C = Context<AppEnv>;
 const str = (v: unknown) => (typeof v === 'string' ? v.slice(0, 300) : '');
@@ -42,6 +43,28 @@ export function checkoutRoutes(deps: Deps) {
       });
     }
   });
+
+  app.post('/projects/:id/checkout', async (c) => {
+    const body = await c.req.parseBody();
+    const viewer = c.get('viewer');
+    try {
+      const { redirect } = await checkoutAlbum(deps, viewer, c.req.param('id'), body);
+      return c.redirect(redirect, 303);
+    } catch (err) {
+      if (!(err instanceof ValidationError) && !(err instanceof AppError && err.status === 409)) throw err;
+      const project = await findProjectForSale(deps.db, c.req.param('id'));
+      if (!project?.currency) throw err;
+      return retry(c, err, {
+        action: `/projects/${project.id}/checkout`, title: `Buy “${project.title}”`, askAmount: project.price_kind === 'pwyw', askEmail: !viewer,
+        currency: project.currency, errors: err instanceof ValidationError ? err.fields : {}, body,
+        minimumLabel: project.price_kind === 'pwyw' && project.price_amount > 0 ? `At least ${formatMoney({ amount: project.price_amount, currency: project.currency })}` : undefined,
+        backHref: `/@${project.creator_username}/${project.slug}`,
+      });
+    }
+  });
+
+  // Where a guest lands after a free claim: the same page whether or not the address already had it.
+  app.get(EMAIL_SENT_PATH, (c) => renderPage(c, { title: 'Check your inbox', devMode }, <EmailSentPage />));
 
   const tipTarget = async (username: string) => {
     const user = await findPublicUser(deps.db, username);
@@ -74,7 +97,7 @@ export function checkoutRoutes(deps: Deps) {
     return renderPage(c, { title: p.title, devMode, status: err instanceof ValidationError ? 422 : 409 },
       <CheckoutRetryPage action={p.action} title={p.title} csrfToken={c.get('csrfToken')} message={err.message} errors={p.errors}
         checkoutKey={randomToken(18)} askAmount={!owned && p.askAmount} askEmail={!owned && p.askEmail} amount={str(p.body.amount)} email={str(p.body.email)}
-        currency={p.currency} minimumLabel={p.minimumLabel} backHref={p.backHref} libraryHref={owned && err.signedIn ? '/library' : undefined} />);
+        currency={p.currency} minimumLabel={p.minimumLabel} backHref={p.backHref} libraryHref={owned ? '/library' : undefined} />);
   }
 
   // ---- the local provider's checkout page (test mode only) ----
