@@ -4,7 +4,7 @@ import type { Deps } from '../../deps.ts';
 import { Conflict, NotFound } from '../../platform/errors.ts';
 import type { LocalProvider } from '../../platform/payments/local.ts';
 import { isUuid } from '../../platform/validate.ts';
-import { toDecimalString } from '../catalog/index.ts';
+import { splitLargestRemainder, toDecimalString } from '../catalog/index.ts';
 import * as ledger from './queries/ledger.ts';
 import * as q from './queries/orders.ts';
 import { askProvider } from './checkout.ts';
@@ -30,10 +30,42 @@ export async function balances(deps: Deps, creatorId?: string) {
 }
 
 export async function salesPage(deps: Deps, creatorId: string) {
-  const [sales, money, payouts, account] = await Promise.all([
+  const [sales, money, payouts, account, byItem] = await Promise.all([
     q.creatorSales(deps.db, creatorId), balances(deps, creatorId), q.creatorPayouts(deps.db, creatorId), ledger.findConnectedAccount(deps.db, creatorId),
+    revenueByItem(deps, creatorId),
   ]);
-  return { sales, money, payouts, account: account?.provider === deps.payments.name ? account : undefined, provider: deps.payments.name };
+  return { sales, money, payouts, byItem, account: account?.provider === deps.payments.name ? account : undefined, provider: deps.payments.name };
+}
+
+export interface ItemRevenue { itemId: string | null; title: string; currency: string; sales: number; net: number }
+
+/**
+ * Sales and net revenue per item and currency. An album sale's net (after refunds; nothing for a
+ * lost dispute) is split across the items it covered when sold, by their recorded shares, with
+ * the largest remainder: the items' nets always sum exactly to the revenue of the sales (tips,
+ * which sell no item, aside), in every currency's own minor units.
+ */
+export async function revenueByItem(deps: Deps, creatorId: string): Promise<ItemRevenue[]> {
+  const orders = (await q.creatorSales(deps.db, creatorId, 100_000)).filter((o) => o.is_paid && o.kind !== 'tip');
+  const ids = orders.map((o) => o.order_id);
+  const [lines, covers] = await Promise.all([q.orderLines(deps.db, ids), q.lineCovers(deps.db, ids)]);
+  const totals = new Map<string, ItemRevenue>();
+  for (const o of orders) {
+    const parts = lines.filter((l) => l.order_id === o.order_id).flatMap((l) => (l.project_id
+      ? covers.filter((c) => c.order_line_id === l.id).map((c) => ({ itemId: c.item_id, title: c.title, weight: c.share }))
+      : [{ itemId: l.item_id, title: l.title, weight: l.amount }]));
+    if (!parts.length) continue;
+    const net = o.dispute_lost ? 0 : Math.max(o.amount_paid - o.amount_refunded, 0);
+    const split = net > 0 && parts.some((p) => p.weight > 0) ? splitLargestRemainder(net, parts.map((p) => p.weight)) : parts.map(() => 0);
+    parts.forEach((part, i) => {
+      const key = `${part.itemId ?? `deleted:${part.title}`}\u0000${o.currency}`;
+      const row = totals.get(key) ?? { itemId: part.itemId, title: part.title, currency: o.currency, sales: 0, net: 0 };
+      row.net += split[i]!;
+      if (o.entitled) row.sales += 1;
+      totals.set(key, row);
+    });
+  }
+  return [...totals.values()].sort((a, b) => a.currency.localeCompare(b.currency) || b.net - a.net || a.title.localeCompare(b.title));
 }
 
 /** A full refund, asked of the provider; access ends when the refund event reaches the ledger. */

@@ -5,7 +5,10 @@ import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { after, before, test } from 'node:test';
 import { createTestApp, type TestApp } from '../../../test/support/app.ts';
-import { checkoutKey, ledgerCounts, postWebhook, sessionEvent as signedSession, startStripeStub, stripeEnv, stripeEvent, type StripeStub } from '../../../test/support/commerce.ts';
+import { TestClient } from '../../../test/support/client.ts';
+import {
+  checkoutKey, ledgerCounts, postWebhook, sessionEvent as signedSession, startStripeStub, stripeCheckout, stripeEnv, stripeEvent, type StripeStub,
+} from '../../../test/support/commerce.ts';
 import { publishedProject, signUpCreator, signUpUser, type TestUser } from '../../../test/support/factories.ts';
 import { reconcile } from './sales.ts';
 
@@ -196,6 +199,47 @@ test('disputes and payouts on the connected account; free claims never call Stri
   const claim = await fan.client.post(`/i/${free}/checkout`, { checkout_key: checkoutKey() });
   assert.match(claim.headers.get('location')!, /^\/library/);
   assert.equal(stub.requests.length, before);
+});
+
+test('a guest checks out through Stripe: the receipt link arrives with the webhook and opens the purchase', async () => {
+  const guest = new TestClient(t.app);
+  const email = `stripe-guest-${Date.now()}@example.com`;
+  const before = stub.requests.length;
+  const { order, sessionId } = await stripeCheckout(t, { client: guest }, `/i/${yen}`, `/i/${yen}/checkout`, { email });
+  const req = stub.requests.slice(before).find((r) => r.path === '/v1/checkout/sessions')!;
+  assert.equal(req.form.get('customer_email'), email);
+  assert.equal(req.headers['stripe-account'], account);
+  assert.match(req.form.get('success_url')!, /\/library\/orders\/[\w-]+\?exp=\d+&sig=/, 'Stripe sends the guest back to the signed receipt');
+  assert.equal(order.buyer_id, null);
+  await postWebhook(t, 'stripe', sessionEvent('checkout.session.completed', { id: sessionId, orderId: order.id, amount: 1500, currency: 'JPY', pi: 'pi_guest' }));
+  await t.drainJobs();
+  const mail = await t.deps.db.selectFrom('mail_outbox').selectAll().where('to_address', '=', email).executeTakeFirstOrThrow();
+  const link = /\/library\/orders\/[\w-]+\?exp=\d+&sig=[\w-]+/.exec(mail.body_text)![0];
+  const receipt = await new TestClient(t.app).get(link);
+  assert.match(receipt.html, /Tokyo/);
+  assert.match(receipt.html, /¥1,500/);
+  // The same address cannot learn from the form that it owns this: the checkout goes ahead.
+  const again = await stripeCheckout(t, { client: new TestClient(t.app) }, `/i/${yen}`, `/i/${yen}/checkout`, { email });
+  assert.notEqual(again.order.id, order.id);
+});
+
+test('a tip through Stripe is a direct charge on the creator\'s account and lands in the library once paid', async () => {
+  const fan = await signUpUser(t);
+  const before = stub.requests.length;
+  const { order, sessionId } = await stripeCheckout(t, fan, `/tip/${creator.viewer.username}`, `/tip/${creator.viewer.username}`, { amount: '500' });
+  const req = stub.requests.slice(before).find((r) => r.path === '/v1/checkout/sessions')!;
+  assert.equal(req.headers['stripe-account'], account);
+  assert.equal(req.headers['idempotency-key'], `checkout-${order.id}`);
+  assert.equal(req.form.get('line_items[0][price_data][unit_amount]'), '500');
+  assert.equal(req.form.get('line_items[0][price_data][currency]'), 'jpy');
+  assert.deepEqual([order.kind, order.amount_total, order.currency], ['tip', 500, 'JPY']);
+  assert.doesNotMatch((await fan.client.get('/library')).html, /Tip to/, 'nothing before Stripe confirms');
+  const sold = await t.deps.db.selectFrom('items').select(['id', 'sales_count']).where('creator_id', '=', creator.viewer.id).execute();
+  await postWebhook(t, 'stripe', sessionEvent('checkout.session.completed', { id: sessionId, orderId: order.id, amount: 500, currency: 'JPY', pi: 'pi_tip' }));
+  assert.match((await fan.client.get('/library')).html, /Tip to/);
+  assert.deepEqual(await t.deps.db.selectFrom('items').select(['id', 'sales_count']).where('creator_id', '=', creator.viewer.id).execute(), sold, 'a tip sells no item');
+  const guest = await stripeCheckout(t, { client: new TestClient(t.app) }, `/tip/${creator.viewer.username}`, `/tip/${creator.viewer.username}`, { amount: '300', email: 'tipper@example.com' });
+  assert.equal(guest.order.buyer_email, 'tipper@example.com');
 });
 
 test('reconciliation compares charges minus refunds with the ledger; fees, disputes, payouts, FX and foreign charges raise no flag', async () => {
