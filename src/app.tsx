@@ -3,6 +3,7 @@
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { accountRoutes, loadViewer } from './modules/accounts/index.ts';
+import { adminRoutes } from './modules/admin/index.ts';
 import { dashboardRoutes, discoveryRoutes, publicRoutes } from './modules/catalog/index.ts';
 import { commerceRoutes } from './modules/commerce/index.ts';
 import { creatorRoutes } from './modules/creators/index.ts';
@@ -64,6 +65,7 @@ export function createApp(deps: Deps) {
   app.route('/', publicRoutes(deps));
   app.route('/', commerceRoutes(deps));
   app.route('/', playbackRoutes(deps));
+  app.route('/', adminRoutes(deps));
   if (devMode) app.route('/', mailboxRoutes(deps));
 
   app.notFound((c) => errorResponse(c as Context<AppEnv>, 404, 'We could not find that page. It may have moved, or the address may be mistyped.', devMode));

@@ -76,7 +76,9 @@ test('buying the album entitles the buyer to every item, including tracks added 
   assert.match(visitor.html, /Buy the album/);
   assert.match(visitor.html, /Buy the album for €20\.00/);
   assert.match(visitor.html, /all 3 items/);
-  assert.match(visitor.html, /href="\/tip\//);
+  assert.match(visitor.html, new RegExp(`href="/tip/${creator.viewer.username}">Tip ${creator.viewer.displayName}<`));
+  assert.match((await new TestClient(t.app).get(`/@${creator.viewer.username}`)).html, new RegExp(`href="/tip/${creator.viewer.username}"`), 'the profile links to tips too');
+  assert.doesNotMatch((await creator.client.get(`/@${creator.viewer.username}`)).html, /href="\/tip\//, 'not on your own page');
   assert.doesNotMatch((await creator.client.get(a.page)).html, /action="\/projects\/[^"]+\/checkout"/, 'no buy form for the owner');
 
   const paid = await buyAlbum(fan.client, a);

@@ -153,3 +153,4 @@ export async function reconcile(deps: Deps) {
 }
 
 export const reconciliationFlags = (deps: Deps) => q.reconciliationFlags(deps.db);
+export const reconciliationFlagCount = async (deps: Deps) => (await q.reconciliationFlags(deps.db)).length;

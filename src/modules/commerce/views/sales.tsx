@@ -21,7 +21,7 @@ export function SalesPage(p: SalesProps) {
   return (
     <section>
       <h1>Sales</h1>
-      <p><a href="/dashboard">Dashboard</a> · <a href="/dashboard/sales.csv" download>Export CSV</a></p>
+      <p><a href="/dashboard">← Dashboard</a> · <a href="/dashboard/sales.csv" download>Export CSV</a></p>
       <section class="card" aria-labelledby="acct-h">
         <h2 id="acct-h">Payments account {p.provider === 'local' ? <span class="badge">TEST MODE</span> : null}</h2>
         {p.account ? (
@@ -98,7 +98,10 @@ export function SalesPage(p: SalesProps) {
 export function ReconciliationPage(p: { flags: { username: string; currency: string; ledger_net: number; provider_net: number; checked_at: Date }[] }) {
   return (
     <section>
+      <p><a href="/admin">← Admin</a></p>
       <h1>Payment reconciliation</h1>
+      <p class="muted">Per creator and currency: what the ledger says was charged minus refunded, against the charges and refunds of our checkouts in
+        the creator’s Stripe balance history. Fees, disputes, payouts and the creator’s other sales are not compared.</p>
       {p.flags.length === 0 ? <p>The ledger matches the payment provider for every creator.</p> : (
         <table class="table">
           <thead><tr><th>Creator</th><th>Currency</th><th>Ledger</th><th>Provider</th><th>Checked</th></tr></thead>
