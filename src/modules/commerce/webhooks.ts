@@ -69,8 +69,7 @@ async function applyPayment(deps: Deps, tx: Executor, account: string | null, e:
   if (!order || order.provider !== provider || order.account_id !== account || order.session_id === null
     || order.session_id !== e.sessionId || order.amount_total !== e.amount || order.currency !== e.currency) return 'ignored';
   if (e.status === 'pending') return 'applied'; // async methods: wait for succeeded/failed
-  const known = await ledger.findPayment(tx, provider, e.paymentRef);
-  if (known && known.order_id !== order.id) return 'ignored'; // a payment already recorded for another order
+  // (A payment reference already recorded for another order is left alone by the upsert.)
   const was = await ledger.isOrderEntitled(tx, order.id);
   const firstSuccess = await ledger.upsertPayment(tx, { provider, paymentRef: e.paymentRef, orderId: order.id, amount: e.amount, currency: e.currency, status: e.status });
   if (firstSuccess) await queueReceipt(deps, tx, order.id);
