@@ -59,7 +59,7 @@ function LibraryEntry(p: { order: LibraryOrder; line: LibraryLine }) {
     return (
       <li class="library-album">
         <strong>{l.title}</strong> <span class="badge">Album · {l.items.length === 1 ? '1 item' : `${l.items.length} items`}</span>{meta}
-        {l.actions ? <span class="library-actions">{l.actions}</span> : null}
+        {open && l.actions ? <span class="library-actions">{l.actions}</span> : null}
         {open ? (
           <ol class="library-tracks">
             {l.items.map((track) => (
