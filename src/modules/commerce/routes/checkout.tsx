@@ -24,44 +24,38 @@ export function checkoutRoutes(deps: Deps) {
   const app = new Hono<AppEnv>();
   const devMode = deps.config.env === 'development';
 
-  app.post('/i/:id/checkout', async (c) => {
-    const body = await c.req.parseBody();
-    const viewer = c.get('viewer');
-    try {
-      const { redirect } = await checkoutItem(deps, viewer, c.req.param('id'), body);
-      return c.redirect(redirect, 303);
-    } catch (err) {
-      if (!(err instanceof ValidationError) && !(err instanceof AppError && err.status === 409)) throw err;
-      const item = await findItem(deps.db, c.req.param('id'));
-      if (!item) throw err;
-      const errors = err instanceof ValidationError ? err.fields : {};
-      return retry(c, err, {
-        action: `/i/${item.id}/checkout`, title: `Buy “${item.title}”`, askAmount: item.price_kind === 'pwyw', askEmail: !viewer,
-        currency: item.currency, errors, body,
-        minimumLabel: item.price_kind === 'pwyw' && item.price_amount > 0 ? `At least ${formatMoney({ amount: item.price_amount, currency: item.currency })}` : undefined,
-        backHref: `/i/${item.id}`,
-      });
-    }
-  });
+  /** What the retry form needs to know about the thing being bought, and where it posts and leads back to. */
+  interface ForSale { title: string; price_kind: string | null; price_amount: number; currency: string; action: string; back: string }
 
-  app.post('/projects/:id/checkout', async (c) => {
-    const body = await c.req.parseBody();
-    const viewer = c.get('viewer');
-    try {
-      const { redirect } = await checkoutAlbum(deps, viewer, c.req.param('id'), body);
-      return c.redirect(redirect, 303);
-    } catch (err) {
-      if (!(err instanceof ValidationError) && !(err instanceof AppError && err.status === 409)) throw err;
-      const project = await findProjectForSale(deps.db, c.req.param('id'));
-      if (!project?.currency) throw err;
-      return retry(c, err, {
-        action: `/projects/${project.id}/checkout`, title: `Buy “${project.title}”`, askAmount: project.price_kind === 'pwyw', askEmail: !viewer,
-        currency: project.currency, errors: err instanceof ValidationError ? err.fields : {}, body,
-        minimumLabel: project.price_kind === 'pwyw' && project.price_amount > 0 ? `At least ${formatMoney({ amount: project.price_amount, currency: project.currency })}` : undefined,
-        backHref: `/@${project.creator_username}/${project.slug}`,
-      });
-    }
-  });
+  /** A buy form's POST: go to payment, or show the reason and the form again (422 / 409). */
+  const buyRoute = (run: typeof checkoutItem, find: (id: string) => Promise<ForSale | undefined>) =>
+    async (c: C) => {
+      const body = await c.req.parseBody();
+      const viewer = c.get('viewer');
+      try {
+        return c.redirect((await run(deps, viewer, c.req.param('id') ?? '', body)).redirect, 303);
+      } catch (err) {
+        if (!(err instanceof ValidationError) && !(err instanceof AppError && err.status === 409)) throw err;
+        const thing = await find(c.req.param('id') ?? '');
+        if (!thing) throw err;
+        return retry(c, err, {
+          action: thing.action, title: `Buy “${thing.title}”`, askAmount: thing.price_kind === 'pwyw', askEmail: !viewer,
+          currency: thing.currency, errors: err instanceof ValidationError ? err.fields : {}, body,
+          minimumLabel: thing.price_kind === 'pwyw' && thing.price_amount > 0 ? `At least ${formatMoney({ amount: thing.price_amount, currency: thing.currency })}` : undefined,
+          backHref: thing.back,
+        });
+      }
+    };
+
+  app.post('/i/:id/checkout', buyRoute(checkoutItem, async (id) => {
+    const item = await findItem(deps.db, id);
+    return item && { ...item, action: `/i/${item.id}/checkout`, back: `/i/${item.id}` };
+  }));
+
+  app.post('/projects/:id/checkout', buyRoute(checkoutAlbum, async (id) => {
+    const p = await findProjectForSale(deps.db, id);
+    return p?.currency ? { ...p, currency: p.currency, action: `/projects/${p.id}/checkout`, back: `/@${p.creator_username}/${p.slug}` } : undefined;
+  }));
 
   // Where a guest lands after a free claim: the same page whether or not the address already had it.
   app.get(EMAIL_SENT_PATH, (c) => renderPage(c, { title: 'Check your inbox', devMode }, <EmailSentPage />));
