@@ -41,7 +41,7 @@ async function buyAlbum(client: TestClient, a: { project: { id: string }; page: 
   assert.equal(res.status, 303, res.html.slice(0, 400));
   const location = res.headers.get('location')!;
   if (!location.startsWith('/checkout/test/')) return res;
-  await client.get(location);
+  assert.match((await client.get(location)).html, new RegExp(`href="${a.page}">Cancel and go back`), 'cancelling returns to the project page');
   return client.post(location, { outcome: 'pay' });
 }
 

@@ -102,13 +102,20 @@ export function checkoutRoutes(deps: Deps) {
     return order;
   };
 
+  /** Back to what was being bought: the item, the album's project page, or the home page. */
+  const cancelHref = async (line: { item_id: string | null; project_id: string | null } | undefined) => {
+    if (line?.item_id) return `/i/${line.item_id}`;
+    const project = line?.project_id ? await findProjectForSale(deps.db, line.project_id) : undefined;
+    return project ? `/@${project.creator_username}/${project.slug}` : '/';
+  };
+
   app.get('/checkout/test/:sessionId', async (c) => {
     const order = await testSession(c);
     const [ledger, lines, creator] = await Promise.all([q.orderLedger(deps.db, order.id), q.orderLines(deps.db, [order.id]), q.orderWithCreator(deps.db, order.id)]);
     const price = (amount: number) => formatMoney({ amount, currency: order.currency });
     return renderPage(c, { title: 'Test checkout', devMode }, <TestCheckoutPage sessionId={order.session_id!} csrfToken={c.get('csrfToken')}
       creatorName={creator?.creator_name ?? ''} lines={lines.map((l) => ({ title: l.title, price: price(l.amount) }))} total={price(order.amount_total)}
-      email={order.buyer_email} paid={!!ledger?.is_paid} declined={c.req.query('declined') === '1'} cancelHref={lines[0]?.item_id ? `/i/${lines[0].item_id}` : '/'} />);
+      email={order.buyer_email} paid={!!ledger?.is_paid} declined={c.req.query('declined') === '1'} cancelHref={await cancelHref(lines[0])} />);
   });
 
   app.post('/checkout/test/:sessionId', async (c) => {
