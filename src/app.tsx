@@ -53,7 +53,7 @@ export function createApp(deps: Deps) {
   // Abuse limits per client address, counted in Postgres so every app instance shares them
   // (login has its own lockout in accounts). After CSRF: forged posts are refused, not counted.
   app.on('POST', ['/signup'], rateLimit({ pool: deps.pool, bucket: 'signup', limit: config.rateLimits.signup, message: 'Too many accounts were created from your network.' }));
-  app.on('POST', ['/i/:id/checkout', '/tip/:username'], rateLimit({ pool: deps.pool, bucket: 'checkout', limit: config.rateLimits.checkout, message: 'Too many checkouts were started from your network.' }));
+  app.on('POST', ['/i/:id/checkout', '/projects/:id/checkout', '/tip/:username'], rateLimit({ pool: deps.pool, bucket: 'checkout', limit: config.rateLimits.checkout, message: 'Too many checkouts were started from your network.' }));
 
   app.route('/', homeRoutes(deps));
   app.route('/', accountRoutes(deps));

@@ -71,10 +71,10 @@ export interface Purchase {
  */
 export async function purchase(deps: Deps, viewer: Viewer | null, form: Record<string, unknown>, p: Purchase): Promise<CheckoutResult> {
   const email = viewer ? viewer.email : readGuestEmail(form.email);
-  const buyerKey = viewer?.id ?? emailKey(email);
-  const key = requestKey(buyerKey, form);
   const owned = await q.entitledOrderFor(deps.db, viewer ? { userId: viewer.id } : { emailKey: emailKey(email) }, p.owns);
+  // An owner is told so even on a stale form; a guest's form must be valid before anything happens.
   if (owned && viewer) throw new AlreadyOwned();
+  const key = requestKey(viewer?.id ?? emailKey(email), form);
   if (owned) {
     await remindOwner(deps, { email, target: p.owns.itemId ? `item:${p.owns.itemId}` : `project:${p.owns.projectId}`, title: p.title, orderId: owned.order_id });
     if (p.amount === 0) return { redirect: EMAIL_SENT_PATH }; // a second free claim would change nothing
