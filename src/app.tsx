@@ -3,6 +3,7 @@
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { accountRoutes, loadViewer } from './modules/accounts/index.ts';
+import { adminRoutes } from './modules/admin/index.ts';
 import { dashboardRoutes, discoveryRoutes, publicRoutes } from './modules/catalog/index.ts';
 import { commerceRoutes } from './modules/commerce/index.ts';
 import { creatorRoutes } from './modules/creators/index.ts';
@@ -52,7 +53,7 @@ export function createApp(deps: Deps) {
   // Abuse limits per client address, counted in Postgres so every app instance shares them
   // (login has its own lockout in accounts). After CSRF: forged posts are refused, not counted.
   app.on('POST', ['/signup'], rateLimit({ pool: deps.pool, bucket: 'signup', limit: config.rateLimits.signup, message: 'Too many accounts were created from your network.' }));
-  app.on('POST', ['/i/:id/checkout', '/tip/:username'], rateLimit({ pool: deps.pool, bucket: 'checkout', limit: config.rateLimits.checkout, message: 'Too many checkouts were started from your network.' }));
+  app.on('POST', ['/i/:id/checkout', '/projects/:id/checkout', '/tip/:username'], rateLimit({ pool: deps.pool, bucket: 'checkout', limit: config.rateLimits.checkout, message: 'Too many checkouts were started from your network.' }));
 
   app.route('/', homeRoutes(deps));
   app.route('/', accountRoutes(deps));
@@ -64,6 +65,7 @@ export function createApp(deps: Deps) {
   app.route('/', publicRoutes(deps));
   app.route('/', commerceRoutes(deps));
   app.route('/', playbackRoutes(deps));
+  app.route('/', adminRoutes(deps));
   if (devMode) app.route('/', mailboxRoutes(deps));
 
   app.notFound((c) => errorResponse(c as Context<AppEnv>, 404, 'We could not find that page. It may have moved, or the address may be mistyped.', devMode));

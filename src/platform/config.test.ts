@@ -32,3 +32,14 @@ test('production refuses the development secret and a missing SMTP server', () =
   assert.equal(ok.baseUrl, 'https://makenot.work');
   assert.equal(ok.seedDemo, false);
 });
+
+test('Stripe takes the account endpoint\'s secret, the Connect endpoint\'s, or both; at least one', () => {
+  const stripe = { PAYMENTS_PROVIDER: 'stripe', STRIPE_SECRET_KEY: 'sk_test_abc123' };
+  assert.deepEqual(parseConfig({ ...stripe, STRIPE_CONNECT_WEBHOOK_SECRET: 'whsec_connect1' }).payments,
+    { provider: 'stripe', stripeSecretKey: 'sk_test_abc123', stripeWebhookSecret: null, stripeConnectWebhookSecret: 'whsec_connect1', stripeApi: null });
+  const both = parseConfig({ ...stripe, STRIPE_WEBHOOK_SECRET: 'whsec_account1', STRIPE_CONNECT_WEBHOOK_SECRET: 'whsec_connect1' }).payments;
+  assert.deepEqual([both.stripeWebhookSecret, both.stripeConnectWebhookSecret], ['whsec_account1', 'whsec_connect1']);
+  assert.throws(() => parseConfig(stripe), (err: ConfigError) => err.problems.some((p) => p.includes('STRIPE_CONNECT_WEBHOOK_SECRET')));
+  assert.throws(() => parseConfig({ ...stripe, STRIPE_WEBHOOK_SECRET: 'whsec_ok1', STRIPE_CONNECT_WEBHOOK_SECRET: 'sk_test_wrong_key' }),
+    (err: ConfigError) => err.problems.some((p) => p.startsWith('STRIPE_CONNECT_WEBHOOK_SECRET must be')));
+});

@@ -47,7 +47,10 @@ export interface PaymentsConfig {
   /** local: the built-in test checkout (never in production); stripe: Stripe Connect. */
   provider: 'local' | 'stripe';
   stripeSecretKey: string | null;
+  /** Signing secret of the account endpoint (events on the platform's own Stripe account). */
   stripeWebhookSecret: string | null;
+  /** Signing secret of the Connect endpoint (events on creators' connected accounts: every sale). */
+  stripeConnectWebhookSecret: string | null;
   /** Another Stripe API endpoint (a local stub in tests); null = api.stripe.com. */
   stripeApi: { host: string; port: number; protocol: 'http' | 'https' } | null;
 }
@@ -161,9 +164,15 @@ function parsePayments(env: Env, appEnv: AppEnv, problems: string[]): PaymentsCo
   if (provider === 'local' && appEnv === 'production') problems.push('PAYMENTS_PROVIDER=local is a test mode and cannot run in production; set PAYMENTS_PROVIDER=stripe');
   const secretKey = env.STRIPE_SECRET_KEY || null;
   const webhookSecret = env.STRIPE_WEBHOOK_SECRET || null;
+  const connectSecret = env.STRIPE_CONNECT_WEBHOOK_SECRET || null;
+  const isSecret = (v: string) => /^whsec_\w+$/.test(v);
+  if (webhookSecret && !isSecret(webhookSecret)) problems.push('STRIPE_WEBHOOK_SECRET must be an endpoint signing secret (whsec_…)');
+  if (connectSecret && !isSecret(connectSecret)) problems.push('STRIPE_CONNECT_WEBHOOK_SECRET must be an endpoint signing secret (whsec_…)');
   if (provider === 'stripe') {
     if (!secretKey || !/^(sk|rk)_(test|live)_\w+$/.test(secretKey)) problems.push('STRIPE_SECRET_KEY must be set to a Stripe secret key (sk_live_… or sk_test_…) when PAYMENTS_PROVIDER=stripe');
-    if (!webhookSecret || !/^whsec_\w+$/.test(webhookSecret)) problems.push('STRIPE_WEBHOOK_SECRET must be set to the endpoint signing secret (whsec_…) when PAYMENTS_PROVIDER=stripe');
+    // Every sale happens on a connected account, so the Connect endpoint's secret is the one
+    // that matters; either key may hold it (one endpoint set up is enough).
+    if (!webhookSecret && !connectSecret) problems.push('STRIPE_WEBHOOK_SECRET or STRIPE_CONNECT_WEBHOOK_SECRET must be set to a webhook endpoint signing secret (whsec_…) when PAYMENTS_PROVIDER=stripe');
     if (appEnv === 'production' && secretKey?.includes('_test_')) problems.push('STRIPE_SECRET_KEY is a test key; production needs a live key');
   }
   let stripeApi: PaymentsConfig['stripeApi'] = null;
@@ -172,7 +181,7 @@ function parsePayments(env: Env, appEnv: AppEnv, problems: string[]): PaymentsCo
     if (!m || appEnv === 'production') problems.push('STRIPE_API_BASE must be an http(s)://host[:port] URL, and is for tests only (not production)');
     else stripeApi = { protocol: m[1] as 'http' | 'https', host: m[2]!, port: Number(m[3] ?? (m[1] === 'https' ? 443 : 80)) };
   }
-  return { provider: provider === 'stripe' ? 'stripe' : 'local', stripeSecretKey: secretKey, stripeWebhookSecret: webhookSecret, stripeApi };
+  return { provider: provider === 'stripe' ? 'stripe' : 'local', stripeSecretKey: secretKey, stripeWebhookSecret: webhookSecret, stripeConnectWebhookSecret: connectSecret, stripeApi };
 }
 
 function parseStorage(env: Env, problems: string[], bool: (key: string, fallback: boolean) => boolean): StorageConfig {

@@ -87,6 +87,8 @@ function SignedInLinks(p: { viewer: Viewer; csrfToken: string; devMode: boolean 
       {p.devMode ? <li><a href="/dev/mailbox">Mailbox</a></li> : null}
       <li><a href="/library">Library</a></li>
       <li>{p.viewer.isCreator ? <a href="/dashboard">Dashboard</a> : <a href="/creator/start">Become a creator</a>}</li>
+      {p.viewer.isCreator ? <li><a href="/dashboard/sales">Sales</a></li> : null}
+      {p.viewer.isAdmin ? <li><a href="/admin">Admin</a></li> : null}
       <li><a href="/account">{p.viewer.displayName}</a></li>
       <li>
         <form method="post" action="/logout" class="inline-form">

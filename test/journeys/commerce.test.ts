@@ -79,3 +79,46 @@ test('a fan buys a text, reads it from the library; the creator refunds and acce
   await snap(fanPage, J, '07-access-gone');
   assert.deepEqual(failed, [], 'no console errors (CSP violations show up here)');
 });
+
+test('a creator prices the whole project; a fan buys the album and finds it in the library as one entry', async () => {
+  const J = 'commerce-album';
+  const creator = await signUpCreator(server, { currency: 'EUR' });
+  const fan = await signUpUser(server);
+  const { project } = await publishedProject(server, creator, 'Harbour lights', [
+    { type: 'audio', title: 'First light', fields: { price_kind: 'fixed', price_amount: '1.00' } },
+    { type: 'audio', title: 'Low tide', fields: { price_kind: 'fixed', price_amount: '1.00' } },
+  ]);
+  const failed: string[] = [];
+  const creatorPage = await (await browser.newContext()).newPage();
+  creatorPage.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) failed.push(m.text()); });
+  await logIn(creatorPage, creator.viewer.username, creator.password);
+  await creatorPage.goto(`${server.url}/dashboard/projects/${project.id}`);
+  const amounts = creatorPage.getByLabel('Price, or the minimum for pay what you want');
+  assert.equal(await amounts.isVisible(), false, 'no amount fields while the project sells items only');
+  await creatorPage.getByRole('radio', { name: /Fixed price One price for everything/ }).check();
+  await amounts.fill('1.50');
+  await snap(creatorPage, J, '01-album-price');
+  await creatorPage.getByRole('button', { name: 'Save project' }).click();
+  await creatorPage.getByText('Project saved.').waitFor();
+
+  const fanPage = await (await browser.newContext()).newPage();
+  fanPage.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) failed.push(m.text()); });
+  await logIn(fanPage, fan.viewer.username, fan.password);
+  await fanPage.goto(`${server.url}/@${creator.viewer.username}/${project.slug}`);
+  await fanPage.getByRole('heading', { name: 'Buy the album' }).waitFor();
+  await fanPage.getByRole('link', { name: `Tip ${creator.viewer.displayName}` }).waitFor();
+  await snap(fanPage, J, '02-project-page');
+  await fanPage.getByRole('button', { name: 'Buy the album for €1.50' }).click();
+  await fanPage.waitForURL(/\/checkout\/test\//);
+  await fanPage.getByRole('button', { name: 'Pay €1.50 (test)' }).click();
+  await fanPage.waitForURL(/\/library/);
+  const group = fanPage.getByRole('region', { name: creator.viewer.displayName });
+  await group.getByText('Album · 2 items').waitFor();
+  await group.getByRole('link', { name: 'Low tide' }).waitFor();
+  await snap(fanPage, J, '03-library-album');
+  await group.getByRole('link', { name: 'First light' }).click();
+  await fanPage.getByText('In your library.').waitFor();
+  await fanPage.goto(`${server.url}/@${creator.viewer.username}/${project.slug}`);
+  await fanPage.getByText('The album is in your library.').waitFor();
+  assert.deepEqual(failed, [], 'no console errors (CSP violations show up here)');
+});

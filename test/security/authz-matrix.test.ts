@@ -45,6 +45,7 @@ const MATRIX: Record<string, Row> = {
   'HEAD /storage/*': { path: () => '/storage/media/anything', expect: [403, 403, 403, 403, 403] },
   'PUT /storage/*': { path: () => '/storage/media/anything', expect: [403, 403, 403, 403, 403] },
   'POST /webhooks/:provider': { path: () => '/webhooks/local', expect: [400, 400, 400, 400, 400] }, // unsigned
+  'POST /webhooks/stripe/connect': { path: () => '/webhooks/stripe/connect', expect: [404, 404, 404, 404, 404] }, // Stripe only; this app runs the local provider
   'GET /dev/mailbox': { path: () => '/dev/mailbox', expect: [200, 200, 200, 200, 200] }, // development only, not mounted in production
 
   // ---- public pages ----
@@ -121,6 +122,9 @@ const MATRIX: Record<string, Row> = {
   // ---- buying (the fan owns the item; nobody may buy their own) ----
   'POST /i/:id/checkout': { path: (ids) => `/i/${ids.item}/checkout`, expect: [422, 409, 422, 409, 422] },
   'POST /tip/:username': { path: () => `/tip/${owner()}`, expect: [422, 422, 422, 409, 422] },
+  // The fixture's project sells its items only, so the whole project is not for sale (404).
+  'POST /projects/:id/checkout': { path: (ids) => `/projects/${ids.project}/checkout`, expect: [404, 404, 404, 404, 404] },
+  'GET /checkout/email-sent': { path: () => '/checkout/email-sent', expect: [200, 200, 200, 200, 200] },
   // TEST MODE only (the local provider cannot run in production): the session id is the key.
   'GET /checkout/test/:sessionId': { path: (ids) => `/checkout/test/${ids.session}`, expect: [200, 200, 200, 200, 200] },
   'POST /checkout/test/:sessionId': { path: (ids) => `/checkout/test/${ids.session}`, expect: [303, 303, 303, 303, 303] },
@@ -129,6 +133,7 @@ const MATRIX: Record<string, Row> = {
   'GET /dashboard/sales': { path: () => '/dashboard/sales', expect: [303, 303, 200, 200, 303] },
   'GET /dashboard/sales.csv': { path: () => '/dashboard/sales.csv', expect: [303, 303, 200, 200, 303] },
   'POST /dashboard/payments/connect': { path: () => '/dashboard/payments/connect', expect: [303, 403, 303, 303, 403] },
+  'GET /admin': { path: () => '/admin', expect: [404, 404, 404, 404, 200] },
   'GET /admin/reconciliation': { path: () => '/admin/reconciliation', expect: [404, 404, 404, 404, 200] },
   'POST /dashboard/sales/:orderId/refund': { path: (ids) => `/dashboard/sales/${ids.order}/refund`, expect: [303, 403, 404, 303, 403] },
 

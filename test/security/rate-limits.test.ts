@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createApp } from '../../src/app.tsx';
+import { editProject } from '../../src/modules/catalog/projects-service.ts';
 import { parseConfig } from '../../src/platform/config.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 import { TestClient } from '../support/client.ts';
@@ -53,10 +54,11 @@ describe('rate limits', () => {
     assert.equal((await elsewhere.post('/signup', { username: 'from_elsewhere', email: 'elsewhere@example.com', password: 'a long enough password' })).status, 303);
   });
 
-  test('checkout: the default per address, across instances, for items and tips', async () => {
+  test('checkout: the default per address, across instances, for items, albums and tips', async () => {
     assert.deepEqual(DEFAULTS.checkout, { count: 30, windowSeconds: 600 });
     const creator = await signUpCreator(t);
-    const { itemIds: [item = ''] } = await publishedProject(t, creator, 'Limited', [{ type: 'download', title: 'Popular', fields: { price_kind: 'fixed', price_amount: '3' } }]);
+    const { project, itemIds: [item = ''] } = await publishedProject(t, creator, 'Limited', [{ type: 'download', title: 'Popular', fields: { price_kind: 'fixed', price_amount: '3' } }]);
+    await editProject(t.deps, creator.viewer, project.id, { title: 'Limited', description: '', status: 'published', price_kind: 'fixed', price_amount: '5' });
     const ip = '203.0.113.30';
     const guest = browser(t.app, ip);
     await guest.get(`/i/${item}`);
@@ -72,6 +74,7 @@ describe('rate limits', () => {
     assertLimited(await guest.post(`/i/${item}/checkout`, { checkout_key: checkoutKey(), email: 'late@example.com' }), 600);
     await other.get(`/tip/${creator.viewer.username}`);
     assertLimited(await other.post(`/tip/${creator.viewer.username}`, { checkout_key: checkoutKey(), amount: '2', email: 'late@example.com' }), 600);
+    assertLimited(await other.post(`/projects/${project.id}/checkout`, { checkout_key: checkoutKey(), email: 'late@example.com' }), 600);
     assert.equal(await orders(), before, 'no order was started');
     const elsewhere = browser(t.app, '203.0.113.31');
     await elsewhere.get(`/i/${item}`);

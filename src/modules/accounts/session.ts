@@ -4,6 +4,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import type { Deps } from '../../deps.ts';
 import { isHttps } from '../../platform/config.ts';
 import { randomToken, sha256 } from '../../platform/crypto.ts';
+import { NotFound } from '../../platform/errors.ts';
 import type { AppEnv } from '../../platform/http/context.ts';
 import { clearAppCookie, COOKIE, readCookie, setAppCookie } from '../../platform/http/cookies.ts';
 import { rotateCsrf } from '../../platform/http/csrf.ts';
@@ -61,5 +62,11 @@ export const requireViewer: MiddlewareHandler<AppEnv> = async (c, next) => {
     const back = c.req.method === 'GET' ? c.req.path : '/account';
     return c.redirect(`/login?next=${encodeURIComponent(back)}`, 303);
   }
+  await next();
+};
+
+/** Admin pages: anyone else gets a 404, as if they did not exist. */
+export const requireAdmin: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (!c.get('viewer')?.isAdmin) throw new NotFound();
   await next();
 };

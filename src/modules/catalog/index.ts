@@ -3,9 +3,10 @@ export { dashboardRoutes } from './routes/dashboard.tsx';
 export { discoveryRoutes } from './routes/discovery.tsx';
 export { publicRoutes } from './routes/public.tsx';
 export { seedDemoCatalog } from './demo.ts';
-export type { CatalogTables } from './tables.ts';
-// For commerce: what an item costs and who sells it, and the sales count it maintains.
+export type { CatalogTables, PriceKind, ItemType } from './tables.ts';
+// For commerce: what an item or album costs and who sells it, and the sales count it maintains.
 export { addItemSales, findItem } from './queries/items.ts';
+export { findProjectForSale, publishedProjectItems } from './queries/album.ts';
 export { formatMoney, parseMoney, toDecimalString, splitLargestRemainder } from './money.ts';
 // For the media module: uploads attach to items the creator owns.
 export { getOwnedItem, listVersions } from './items-service.ts';

@@ -79,7 +79,8 @@ export function parseItemFields(body: Record<string, unknown>, currency: string)
   return { fields, errors };
 }
 
-function parsePrice(body: Record<string, unknown>, currency: string, fields: ItemFields, errors: Record<string, string>) {
+/** Reads price_kind, price_amount and price_suggested (items, and album prices in album-price.ts). */
+export function parsePrice(body: Record<string, unknown>, currency: string, fields: Pick<ItemFields, 'price_kind' | 'price_amount' | 'price_suggested'>, errors: Record<string, string>) {
   const kind = body.price_kind;
   if (kind === 'free') {
     Object.assign(fields, { price_kind: 'free', price_amount: 0, price_suggested: null });

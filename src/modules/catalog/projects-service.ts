@@ -4,7 +4,10 @@ import { NotFound, ValidationError } from '../../platform/errors.ts';
 import type { Viewer } from '../../platform/http/context.ts';
 import { isUuid, readText } from '../../platform/validate.ts';
 import { findPublicUser } from '../accounts/index.ts';
+import { findCreator } from '../creators/index.ts';
+import { parseAlbumPrice } from './album-price.ts';
 import { DESCRIPTION_MAX } from './item-input.ts';
+import { setAlbumPrice } from './queries/album.ts';
 import * as items from './queries/items.ts';
 import * as q from './queries/projects.ts';
 import { slugify, uniqueSlug } from './slugs.ts';
@@ -19,14 +22,33 @@ function parseProject(input: Record<string, unknown>) {
   return { title: title.value, description: description.value };
 }
 
+/** Title, description and (when the form has it) the album price, all checked before anything is saved. */
+async function parseProjectForm(deps: Deps, viewer: Viewer, input: Record<string, unknown>, projectCurrency: string | null = null) {
+  const currency = projectCurrency ?? (await findCreator(deps, viewer.id))?.payout_currency ?? 'USD';
+  const album = parseAlbumPrice(input, currency);
+  let fields: { title: string; description: string } | null = null;
+  const errors: Record<string, string> = { ...album.errors };
+  try {
+    fields = parseProject(input);
+  } catch (err) {
+    if (!(err instanceof ValidationError)) throw err;
+    Object.assign(errors, err.fields);
+  }
+  return { fields, price: album.price, currency, errors };
+}
+
 export async function createProject(deps: Deps, viewer: Viewer, input: Record<string, unknown>) {
-  const fields = parseProject(input);
+  const { fields, price, currency, errors } = await parseProjectForm(deps, viewer, input);
+  if (!fields || Object.keys(errors).length) throw new ValidationError(errors);
   const base = slugify(fields.title) || 'project';
   // Two tries cover a concurrent create taking the same slug between our read and insert.
   for (let attempt = 0; attempt < 3; attempt++) {
     const slug = uniqueSlug(base, await q.slugsStartingWith(deps.db, viewer.id, base));
     const created = await q.insertProject(deps.db, { creatorId: viewer.id, slug, ...fields });
-    if (created) return created;
+    if (created) {
+      if (price?.price_kind) await setAlbumPrice(deps.db, viewer.id, created.id, price, currency);
+      return created;
+    }
   }
   throw new ValidationError({ title: 'Could not find a free web address for this title. Try a different title.' });
 }
@@ -46,31 +68,27 @@ export async function updateProject(deps: Deps, viewer: Viewer, projectId: strin
   });
 }
 
-/** The project wizard's first step: checks title and description without saving anything. */
-export function checkProjectInput(input: Record<string, unknown>) {
-  return parseProject(input);
+/** The project wizard's first step: checks title, description and album price without saving anything. */
+export async function checkProjectInput(deps: Deps, viewer: Viewer, input: Record<string, unknown>) {
+  const { fields, errors, currency } = await parseProjectForm(deps, viewer, input);
+  if (!fields || Object.keys(errors).length) throw new ValidationError(errors);
+  return { fields, currency };
 }
 
 const PROJECT_STATUSES: PublishStatus[] = ['draft', 'published', 'unpublished'];
 
-/** The project edit form: title, description and status, all validated before anything is saved. */
+/** The project edit form: title, description, status and album price, all validated before anything is saved. */
 export async function editProject(deps: Deps, viewer: Viewer, projectId: string, input: Record<string, unknown>) {
   const project = await getOwnedProject(deps, viewer, projectId);
-  const errors: Record<string, string> = {};
-  let fields: { title: string; description: string } | null = null;
-  try {
-    fields = parseProject(input);
-  } catch (err) {
-    if (!(err instanceof ValidationError)) throw err;
-    Object.assign(errors, err.fields);
-  }
+  const { fields, price, currency, errors } = await parseProjectForm(deps, viewer, input, project.currency);
   const status = input.status as PublishStatus;
   if (!PROJECT_STATUSES.includes(status)) errors.status = 'Choose draft, published or unpublished.';
   if (!fields || Object.keys(errors).length) throw new ValidationError(errors);
-  const changes = fields;
+  const changes: { title: string; description: string } = fields;
   await deps.db.transaction().execute(async (tx) => {
     await q.updateProject(tx, viewer.id, project.id, changes);
     await q.setProjectsStatus(tx, viewer.id, [project.id], status);
+    if (price) await setAlbumPrice(tx, viewer.id, project.id, price, currency);
     await items.refreshSearchDocs(tx, { projectId: project.id });
   });
 }

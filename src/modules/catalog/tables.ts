@@ -19,6 +19,12 @@ export interface CatalogTables {
     description: Generated<string>;
     status: Generated<PublishStatus>;
     cover_key: string | null;
+    /** The album price: null when the project is not sold as a whole (see album-price.ts). */
+    price_kind: PriceKind | null;
+    price_amount: Generated<number>;
+    price_suggested: number | null;
+    /** Set when the album price is first saved. */
+    currency: string | null;
     created_at: Generated<Date>;
     updated_at: Generated<Date>;
   };

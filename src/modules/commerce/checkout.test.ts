@@ -170,6 +170,52 @@ test('a guest buys with an email, gets the link at once, and the purchase attach
   assert.equal((await account.client.post(`/i/${items.text}/checkout`, { checkout_key: checkoutKey() })).status, 409, 'already owned through the guest purchase');
 });
 
+test('the guest form never reveals whether an address owns something; the address gets a reminder instead', async () => {
+  const owner = `owner-${Date.now()}@example.com`;
+  const stranger = `stranger-${Date.now()}@example.com`;
+  const mailsTo = async (to: string) => t.deps.db.selectFrom('mail_outbox').select(['subject', 'body_text']).where('to_address', '=', to).orderBy('created_at').execute();
+  // The owner bought the fixed item and claimed the free one as a guest.
+  await buyAndPay(new TestClient(t.app), items.fixed, { email: owner });
+  const claimant = new TestClient(t.app);
+  await claimant.get(`/i/${items.free}`);
+  const firstClaim = await claimant.post(`/i/${items.free}/checkout`, { checkout_key: checkoutKey(), email: owner });
+  assert.equal(firstClaim.headers.get('location'), '/checkout/email-sent', 'a guest claim sends the link by email');
+  assert.match(firstClaim.followed!.html, /Check your inbox/);
+  const ownerOrders = async () => (await t.deps.db.selectFrom('orders').select('id').where('buyer_email_key', '=', owner).execute()).length;
+  assert.equal(await ownerOrders(), 2);
+
+  // Someone else types the owner's address, and then an unused one: the answers look alike.
+  const probe = async (itemId: string, email: string) => {
+    const c = new TestClient(t.app);
+    await c.get(`/i/${itemId}`);
+    const res = await c.post(`/i/${itemId}/checkout`, { checkout_key: checkoutKey(), email });
+    return { status: res.status, location: (res.headers.get('location') ?? '').replace(/cs_local_\w+/, 'SESSION'), html: res.followed?.html.replace(/cs_local_\w+|value="[\w-]{20,}"|X-CSRF-Token&quot;:&quot;[\w-]+/g, '') ?? '' };
+  };
+  const paidOwned = await probe(items.fixed, owner);
+  const paidFresh = await probe(items.fixed, stranger);
+  assert.deepEqual([paidOwned.status, paidOwned.location], [paidFresh.status, paidFresh.location]);
+  assert.equal(paidOwned.status, 303);
+  assert.match(paidOwned.location, /^\/checkout\/test\/SESSION$/, 'a paid checkout goes ahead as usual');
+  const claimOwned = await probe(items.free, owner);
+  const claimFresh = await probe(items.free, stranger);
+  assert.deepEqual(claimOwned, claimFresh);
+  assert.equal(claimOwned.location, '/checkout/email-sent');
+  for (const r of [paidOwned, claimOwned]) assert.doesNotMatch(r.html, /already/i);
+  assert.equal(await ownerOrders(), 3, 'the second paid checkout is a new (unpaid) order; the second claim made none');
+
+  // The owner's inbox has one reminder per thing, with the existing receipt link; a repeat within the hour adds none.
+  await probe(items.free, owner);
+  await probe(items.fixed, owner.toUpperCase());
+  const reminders = (await mailsTo(owner)).filter((m) => m.subject.startsWith('You already have'));
+  assert.deepEqual(reminders.map((m) => m.subject).sort(), ['You already have “Fixed” on Makenot.work', 'You already have “Gift” on Makenot.work']);
+  assert.ok(reminders.every((m) => /\/library\/orders\/[\w-]+\?exp=\d+&sig=\w+/.test(m.body_text)));
+  assert.equal((await mailsTo(stranger)).filter((m) => m.subject.startsWith('You already have')).length, 0);
+  assert.equal((await mailsTo(stranger)).filter((m) => m.subject.startsWith('Your receipt')).length, 1, 'the fresh claim got its receipt');
+  // Signed in, the library is offered instead (the account's own purchases are no secret to it).
+  await fan.client.get(`/i/${items.text}`);
+  assert.equal((await fan.client.post(`/i/${items.text}/checkout`, { checkout_key: checkoutKey() })).status, 409);
+});
+
 test('tips go to the creator, in their currency, and appear in the library', async () => {
   const buyer = await signUpUser(t);
   const page = await buyer.client.get(`/tip/${creator.viewer.username}`);

@@ -18,5 +18,7 @@ export function commerceRoutes(deps: Deps) {
 
 export { isEntitled, isEntitledByReceipt } from './library.ts';
 export { reconcile, reconciliationFlags } from './sales.ts';
+export { ownsAlbum } from './album.ts';
+export { reconciliationFlagCount } from './sales.ts';
 export { commerceJobs, LOCAL_PAYOUTS_JOB, RECONCILE_JOB } from './jobs.ts';
 export type { CommerceTables } from './tables.ts';

@@ -4,9 +4,10 @@ import type { Deps } from '../../deps.ts';
 import { Conflict, NotFound } from '../../platform/errors.ts';
 import type { LocalProvider } from '../../platform/payments/local.ts';
 import { isUuid } from '../../platform/validate.ts';
-import { toDecimalString } from '../catalog/index.ts';
+import { splitLargestRemainder, toDecimalString } from '../catalog/index.ts';
 import * as ledger from './queries/ledger.ts';
 import * as q from './queries/orders.ts';
+import { askProvider } from './checkout.ts';
 import { deliver } from './webhooks.ts';
 
 export type SaleState = 'paid' | 'refunded' | 'partly refunded' | 'disputed' | 'dispute lost' | 'free';
@@ -29,10 +30,42 @@ export async function balances(deps: Deps, creatorId?: string) {
 }
 
 export async function salesPage(deps: Deps, creatorId: string) {
-  const [sales, money, payouts, account] = await Promise.all([
+  const [sales, money, payouts, account, byItem] = await Promise.all([
     q.creatorSales(deps.db, creatorId), balances(deps, creatorId), q.creatorPayouts(deps.db, creatorId), ledger.findConnectedAccount(deps.db, creatorId),
+    revenueByItem(deps, creatorId),
   ]);
-  return { sales, money, payouts, account: account?.provider === deps.payments.name ? account : undefined, provider: deps.payments.name };
+  return { sales, money, payouts, byItem, account: account?.provider === deps.payments.name ? account : undefined, provider: deps.payments.name };
+}
+
+export interface ItemRevenue { itemId: string | null; title: string; currency: string; sales: number; net: number }
+
+/**
+ * Sales and net revenue per item and currency. An album sale's net (after refunds; nothing for a
+ * lost dispute) is split across the items it covered when sold, by their recorded shares, with
+ * the largest remainder: the items' nets always sum exactly to the revenue of the sales (tips,
+ * which sell no item, aside), in every currency's own minor units.
+ */
+export async function revenueByItem(deps: Deps, creatorId: string): Promise<ItemRevenue[]> {
+  const orders = (await q.creatorSales(deps.db, creatorId, 100_000)).filter((o) => o.is_paid && o.kind !== 'tip');
+  const ids = orders.map((o) => o.order_id);
+  const [lines, covers] = await Promise.all([q.orderLines(deps.db, ids), q.lineCovers(deps.db, ids)]);
+  const totals = new Map<string, ItemRevenue>();
+  for (const o of orders) {
+    const parts = lines.filter((l) => l.order_id === o.order_id).flatMap((l) => (l.project_id
+      ? covers.filter((c) => c.order_line_id === l.id).map((c) => ({ itemId: c.item_id, title: c.title, weight: c.share }))
+      : [{ itemId: l.item_id, title: l.title, weight: l.amount }]));
+    if (!parts.length) continue;
+    const net = o.dispute_lost ? 0 : Math.max(o.amount_paid - o.amount_refunded, 0);
+    const split = net > 0 && parts.some((p) => p.weight > 0) ? splitLargestRemainder(net, parts.map((p) => p.weight)) : parts.map(() => 0);
+    parts.forEach((part, i) => {
+      const key = `${part.itemId ?? `deleted:${part.title}`}\u0000${o.currency}`;
+      const row = totals.get(key) ?? { itemId: part.itemId, title: part.title, currency: o.currency, sales: 0, net: 0 };
+      row.net += split[i]!;
+      if (o.entitled) row.sales += 1;
+      totals.set(key, row);
+    });
+  }
+  return [...totals.values()].sort((a, b) => a.currency.localeCompare(b.currency) || b.net - a.net || a.title.localeCompare(b.title));
 }
 
 /** A full refund, asked of the provider; access ends when the refund event reaches the ledger. */
@@ -44,10 +77,10 @@ export async function refundOrder(deps: Deps, creatorId: string, orderId: string
   if (order.amount_paid === 0) throw new Conflict('This was a free claim; there is nothing to refund.');
   if (order.amount_refunded >= order.amount_paid) throw new Conflict('This sale is already refunded.');
   if (order.provider !== deps.payments.name || !order.account_id || !order.payment_ref) throw new Conflict('This sale was made with another payment processor; refund it there.');
-  const { deliveries } = await deps.payments.refund({
-    orderId: order.order_id, paymentRef: order.payment_ref, accountId: order.account_id,
+  const { deliveries } = await askProvider(deps, 'refunded', () => deps.payments.refund({
+    orderId: order.order_id, paymentRef: order.payment_ref!, accountId: order.account_id!,
     amount: order.amount_paid, currency: order.currency, idempotencyKey: `refund-${order.order_id}`,
-  });
+  }));
   await deliver(deps, deliveries);
 }
 
@@ -85,17 +118,33 @@ export async function runLocalPayouts(deps: Deps) {
   return count;
 }
 
-/** Ledger totals per account and currency against the provider's balance transactions. */
+/**
+ * Reconciliation, like with like: per connected account and currency, what the ledger says was
+ * charged minus refunded, against the charges and refunds in the provider's balance history
+ * that belong to our checkouts (their payment is in the ledger, or the charge carries our
+ * order id). Fees, disputes, adjustments and payouts move the balance without being sales, and
+ * creators' charges made elsewhere on their own account are not ours: none of them is compared.
+ * A lost dispute is a loss on the sale, not a difference in what was charged.
+ */
 export async function reconcile(deps: Deps) {
-  const revenue = await q.creatorRevenue(deps.db);
   let flagged = 0;
   for (const account of await q.connectedAccounts(deps.db, deps.payments.name)) {
-    const provider = await deps.payments.balanceTotals(account.account_id);
-    if (deps.payments.name === 'local') continue; // test mode's books are the ledger itself
-    const currencies = new Set([...provider.map((p) => p.currency), ...revenue.filter((r) => r.creator_id === account.creator_id).map((r) => r.currency)]);
+    const entries = await deps.payments.balanceEntries(account.account_id);
+    if (!entries) continue; // test mode's books are the ledger itself
+    const [ledgerTotals, ledgerRefs] = await Promise.all([
+      q.chargedLessRefunded(deps.db, deps.payments.name, account.account_id),
+      q.paymentRefsOnAccount(deps.db, deps.payments.name, account.account_id),
+    ]);
+    const ours = new Set(ledgerRefs);
+    for (const e of entries) if (e.kind === 'charge' && e.orderId && e.paymentRef) ours.add(e.paymentRef);
+    const providerTotals = new Map<string, number>();
+    for (const e of entries) {
+      if (e.paymentRef && ours.has(e.paymentRef)) providerTotals.set(e.currency, (providerTotals.get(e.currency) ?? 0) + e.amount);
+    }
+    const currencies = new Set([...providerTotals.keys(), ...ledgerTotals.map((r) => r.currency)]);
     for (const currency of currencies) {
-      const ledgerNet = revenue.find((r) => r.creator_id === account.creator_id && r.currency === currency)?.net ?? 0;
-      const providerNet = provider.find((p) => p.currency === currency)?.net ?? 0;
+      const ledgerNet = ledgerTotals.find((r) => r.currency === currency)?.net ?? 0;
+      const providerNet = providerTotals.get(currency) ?? 0;
       if (ledgerNet !== providerNet) flagged += 1;
       await q.replaceReconciliationFlag(deps.db, { creatorId: account.creator_id, currency, ledgerNet, providerNet });
     }
@@ -104,3 +153,4 @@ export async function reconcile(deps: Deps) {
 }
 
 export const reconciliationFlags = (deps: Deps) => q.reconciliationFlags(deps.db);
+export const reconciliationFlagCount = async (deps: Deps) => (await q.reconciliationFlags(deps.db)).length;

@@ -2,9 +2,13 @@
 // signed by stripe.webhooks.generateTestHeaderString: onboarding, direct charges with
 // idempotency keys, JPY and KRW through checkout, refund and CSV, forged events, reconciliation.
 import assert from 'node:assert/strict';
+import { sql } from 'kysely';
 import { after, before, test } from 'node:test';
 import { createTestApp, type TestApp } from '../../../test/support/app.ts';
-import { checkoutKey, ledgerCounts, postWebhook, startStripeStub, stripeEnv, stripeEvent, type StripeStub } from '../../../test/support/commerce.ts';
+import { TestClient } from '../../../test/support/client.ts';
+import {
+  checkoutKey, ledgerCounts, postWebhook, sessionEvent as signedSession, startStripeStub, stripeCheckout, stripeEnv, stripeEvent, type StripeStub,
+} from '../../../test/support/commerce.ts';
 import { publishedProject, signUpCreator, signUpUser, type TestUser } from '../../../test/support/factories.ts';
 import { reconcile } from './sales.ts';
 
@@ -35,9 +39,8 @@ after(async () => {
   await stub?.close();
 });
 
-const sessionEvent = (type: string, s: { id: string; orderId: string; amount: number; currency: string; pi: string; status?: string }, opts: { account?: string; secret?: string; timestamp?: number } = {}) =>
-  stripeEvent(type, { id: s.id, object: 'checkout.session', client_reference_id: s.orderId, metadata: { order_id: s.orderId },
-    amount_total: s.amount, currency: s.currency.toLowerCase(), payment_status: s.status ?? 'paid', payment_intent: s.pi, mode: 'payment' }, { account, ...opts });
+const sessionEvent = (type: string, s: Parameters<typeof signedSession>[1], opts: { account?: string; secret?: string; timestamp?: number } = {}) =>
+  signedSession(type, s, { account, ...opts });
 const ledgerOf = (orderId: string) => t.deps.db.selectFrom('order_ledger').selectAll().where('order_id', '=', orderId).executeTakeFirstOrThrow();
 
 async function checkout(buyer: TestUser, itemId: string, form: Record<string, string> = {}) {
@@ -198,21 +201,102 @@ test('disputes and payouts on the connected account; free claims never call Stri
   assert.equal(stub.requests.length, before);
 });
 
-test('reconciliation compares ledger totals with Stripe balance transactions and flags differences', async () => {
-  const net = async (creatorId: string) => {
-    const rows = await t.deps.db.selectFrom('order_ledger').select(['amount_paid', 'amount_refunded', 'dispute_lost']).where('creator_id', '=', creatorId).where('is_paid', '=', true).execute();
-    return rows.reduce((sum, r) => sum + (r.dispute_lost ? 0 : r.amount_paid - r.amount_refunded), 0);
+test('a guest checks out through Stripe: the receipt link arrives with the webhook and opens the purchase', async () => {
+  const guest = new TestClient(t.app);
+  const email = `stripe-guest-${Date.now()}@example.com`;
+  const before = stub.requests.length;
+  const { order, sessionId } = await stripeCheckout(t, { client: guest }, `/i/${yen}`, `/i/${yen}/checkout`, { email });
+  const req = stub.requests.slice(before).find((r) => r.path === '/v1/checkout/sessions')!;
+  assert.equal(req.form.get('customer_email'), email);
+  assert.equal(req.headers['stripe-account'], account);
+  assert.match(req.form.get('success_url')!, /\/library\/orders\/[\w-]+\?exp=\d+&sig=/, 'Stripe sends the guest back to the signed receipt');
+  assert.equal(order.buyer_id, null);
+  await postWebhook(t, 'stripe', sessionEvent('checkout.session.completed', { id: sessionId, orderId: order.id, amount: 1500, currency: 'JPY', pi: 'pi_guest' }));
+  await t.drainJobs();
+  const mail = await t.deps.db.selectFrom('mail_outbox').selectAll().where('to_address', '=', email).executeTakeFirstOrThrow();
+  const link = /\/library\/orders\/[\w-]+\?exp=\d+&sig=[\w-]+/.exec(mail.body_text)![0];
+  const receipt = await new TestClient(t.app).get(link);
+  assert.match(receipt.html, /Tokyo/);
+  assert.match(receipt.html, /¥1,500/);
+  // The same address cannot learn from the form that it owns this: the checkout goes ahead.
+  const again = await stripeCheckout(t, { client: new TestClient(t.app) }, `/i/${yen}`, `/i/${yen}/checkout`, { email });
+  assert.notEqual(again.order.id, order.id);
+});
+
+test('a tip through Stripe is a direct charge on the creator\'s account and lands in the library once paid', async () => {
+  const fan = await signUpUser(t);
+  const before = stub.requests.length;
+  const { order, sessionId } = await stripeCheckout(t, fan, `/tip/${creator.viewer.username}`, `/tip/${creator.viewer.username}`, { amount: '500' });
+  const req = stub.requests.slice(before).find((r) => r.path === '/v1/checkout/sessions')!;
+  assert.equal(req.headers['stripe-account'], account);
+  assert.equal(req.headers['idempotency-key'], `checkout-${order.id}`);
+  assert.equal(req.form.get('line_items[0][price_data][unit_amount]'), '500');
+  assert.equal(req.form.get('line_items[0][price_data][currency]'), 'jpy');
+  assert.deepEqual([order.kind, order.amount_total, order.currency], ['tip', 500, 'JPY']);
+  assert.doesNotMatch((await fan.client.get('/library')).html, /Tip to/, 'nothing before Stripe confirms');
+  const sold = await t.deps.db.selectFrom('items').select(['id', 'sales_count']).where('creator_id', '=', creator.viewer.id).execute();
+  await postWebhook(t, 'stripe', sessionEvent('checkout.session.completed', { id: sessionId, orderId: order.id, amount: 500, currency: 'JPY', pi: 'pi_tip' }));
+  assert.match((await fan.client.get('/library')).html, /Tip to/);
+  assert.deepEqual(await t.deps.db.selectFrom('items').select(['id', 'sales_count']).where('creator_id', '=', creator.viewer.id).execute(), sold, 'a tip sells no item');
+  const guest = await stripeCheckout(t, { client: new TestClient(t.app) }, `/tip/${creator.viewer.username}`, `/tip/${creator.viewer.username}`, { amount: '300', email: 'tipper@example.com' });
+  assert.equal(guest.order.buyer_email, 'tipper@example.com');
+});
+
+test('reconciliation compares charges minus refunds with the ledger; fees, disputes, payouts, FX and foreign charges raise no flag', async () => {
+  // The dispute from the test above is lost: a loss on the sale, not a difference in what was charged.
+  await postWebhook(t, 'stripe', stripeEvent('charge.dispute.closed', { id: 'dp_1', object: 'dispute', amount: 1500, currency: 'jpy', status: 'lost',
+    payment_intent: 'pi_dispute', charge: 'ch_dispute', metadata: {} }, { account }));
+  assert.equal((await t.deps.db.selectFrom('order_ledger').select('dispute_lost').where('payment_ref', '=', 'pi_dispute').executeTakeFirstOrThrow()).dispute_lost, true);
+
+  /** Stripe's balance history for an account as it would be: one charge per payment, one refund per refund. */
+  const history = async (accountId: string) => {
+    const payments = await t.deps.db.selectFrom('payments as p').innerJoin('orders as o', 'o.id', 'p.order_id')
+      .select(['p.payment_ref', 'p.amount', 'p.currency', 'o.id as order_id']).where('o.account_id', '=', accountId).where('p.status', '=', 'succeeded').execute();
+    const refunds = await t.deps.db.selectFrom('refunds').selectAll().where('account_id', '=', accountId).execute();
+    assert.ok(payments.length > 0);
+    return [
+      ...payments.map((p) => ({ type: 'charge', amount: p.amount, currency: p.currency.toLowerCase(), fee: 50,
+        source: { id: `ch_${p.payment_ref}`, object: 'charge', amount: p.amount, currency: p.currency.toLowerCase(), payment_intent: p.payment_ref, metadata: { order_id: p.order_id } } })),
+      ...refunds.map((r) => ({ type: 'refund', amount: -r.amount, currency: r.currency.toLowerCase(),
+        source: { id: `re_${r.charge_ref}`, object: 'refund', amount: r.amount, currency: r.currency.toLowerCase(), payment_intent: r.payment_ref, charge: r.charge_ref, metadata: {} } })),
+    ];
   };
-  stub.balanceTransactions.set(account, [{ type: 'charge', amount: await net(creator.viewer.id), currency: 'jpy' }, { type: 'payout', amount: -1500, currency: 'jpy' }]);
-  stub.balanceTransactions.set(accountK, [{ type: 'charge', amount: 5000, currency: 'krw' }, { type: 'refund', amount: -2001, currency: 'krw' }]);
-  assert.equal(await reconcile(t.deps), 1);
-  const flags = await t.deps.db.selectFrom('reconciliation_flags').selectAll().execute();
-  assert.deepEqual(flags.map((f) => [f.creator_id, f.currency, f.ledger_net, f.provider_net]), [[creatorK.viewer.id, 'KRW', 3000, 2999]]);
+  const noise = [
+    { type: 'stripe_fee', amount: -120, currency: 'jpy' },
+    { type: 'adjustment', amount: -1500, currency: 'jpy', source: { id: 'dp_1', object: 'dispute', amount: 1500, currency: 'jpy' } },
+    { type: 'adjustment', amount: -1500, currency: 'jpy', source: { id: 'du_1', object: 'dispute', amount: 1500, currency: 'jpy' } },
+    { type: 'payout', amount: -1500, currency: 'jpy', source: { id: 'po_1', object: 'payout', amount: 1500, currency: 'jpy' } },
+    // The creator's own sales elsewhere on the same Stripe account are not ours.
+    { type: 'charge', amount: 9999, currency: 'jpy', source: { id: 'ch_shop', object: 'charge', amount: 9999, currency: 'jpy', payment_intent: 'pi_shop', metadata: {} } },
+    { type: 'refund', amount: -500, currency: 'jpy', source: { id: 're_shop', object: 'refund', amount: 500, currency: 'jpy', payment_intent: 'pi_shop', charge: 'ch_shop', metadata: {} } },
+  ];
+  // One sale settled in another currency: the balance shows USD cents, the charge says ¥.
+  const jpy = (await history(account)).map((tx, i) => (i === 0 ? { ...tx, amount: 1012, currency: 'usd' } : tx));
+  stub.balanceTransactions.set(account, [...jpy, ...noise]);
+  stub.balanceTransactions.set(accountK, await history(accountK));
+  assert.equal(await reconcile(t.deps), 0);
+  assert.deepEqual(await t.deps.db.selectFrom('reconciliation_flags').selectAll().execute(), []);
+  const listed = stub.requests.filter((r) => r.path === '/v1/balance_transactions');
+  assert.ok(listed.every((r) => r.form.get('expand[0]') === 'data.source'), 'amounts come from the expanded charge and refund');
+
+  // Real differences are flagged: a refund made in Stripe whose webhook never arrived, and a
+  // charge for one of our orders the ledger never recorded.
+  stub.balanceTransactions.set(accountK, [...await history(accountK),
+    { type: 'refund', amount: -1000, currency: 'krw', source: { id: 're_missed', object: 'refund', amount: 1000, currency: 'krw', payment_intent: 'pi_won', charge: 'ch_won', metadata: {} } }]);
+  const lostOrder = (await t.deps.db.selectFrom('orders').select('id').where('account_id', '=', account).where('session_id', 'is not', null).executeTakeFirstOrThrow()).id;
+  stub.balanceTransactions.set(account, [...jpy, ...noise,
+    { type: 'charge', amount: 700, currency: 'jpy', source: { id: 'ch_lost', object: 'charge', amount: 700, currency: 'jpy', payment_intent: 'pi_never_seen', metadata: { order_id: lostOrder } } }]);
+  const krwNet = (await t.deps.db.selectFrom('order_ledger').select((eb) => eb.fn.sum<number>(sql`amount_paid - amount_refunded`).as('n')).where('account_id', '=', accountK).where('is_paid', '=', true).executeTakeFirstOrThrow()).n;
+  assert.equal(await reconcile(t.deps), 2);
+  const flags = await t.deps.db.selectFrom('reconciliation_flags').selectAll().orderBy('currency').execute();
+  assert.deepEqual(flags.map((f) => [f.creator_id, f.currency, f.provider_net - f.ledger_net]), [[creator.viewer.id, 'JPY', 700], [creatorK.viewer.id, 'KRW', -1000]]);
+  assert.equal(flags[1]!.ledger_net, Number(krwNet));
   const admin = await signUpUser(t);
   await t.deps.db.updateTable('users').set({ is_admin: true }).where('id', '=', admin.viewer.id).execute();
-  assert.match((await admin.client.get('/admin/reconciliation')).html, /₩2,999/);
+  assert.match((await admin.client.get('/admin/reconciliation')).html, new RegExp(`₩${(Number(krwNet) - 1000).toLocaleString('en')}`));
   assert.equal((await creatorK.client.get('/admin/reconciliation')).status, 404);
-  stub.balanceTransactions.set(accountK, [{ type: 'charge', amount: 5000, currency: 'krw' }, { type: 'refund', amount: -2000, currency: 'krw' }]);
+  stub.balanceTransactions.set(accountK, await history(accountK));
+  stub.balanceTransactions.set(account, [...jpy, ...noise]);
   assert.equal(await reconcile(t.deps), 0);
   assert.equal((await t.deps.db.selectFrom('reconciliation_flags').selectAll().execute()).length, 0, 'a fixed difference clears its flag');
 });

@@ -36,9 +36,19 @@ export interface CommerceTables {
     id: Generated<string>;
     order_id: string;
     item_id: string | null;
+    /** An album line: the whole project (every item of it, including ones added later). */
+    project_id: string | null;
     title: string;
     amount: Minor;
     currency: string;
+  };
+  /** The items an album line covered when it was sold, with each one's share of its amount. */
+  order_line_items: {
+    order_line_id: string;
+    position: number;
+    item_id: string | null;
+    title: string;
+    share: Minor;
   };
   payments: {
     provider: string;
@@ -52,7 +62,11 @@ export interface CommerceTables {
   refunds: {
     provider: string;
     charge_ref: string;
-    order_id: string;
+    /** The payment refunded; counts for an order once that payment is in the ledger. */
+    payment_ref: string;
+    account_id: string | null;
+    /** The order the event's metadata named, if any (informational). */
+    order_id: string | null;
     amount: Minor;
     currency: string;
     updated_at: Generated<Date>;
@@ -60,7 +74,9 @@ export interface CommerceTables {
   disputes: {
     provider: string;
     dispute_ref: string;
-    order_id: string;
+    payment_ref: string;
+    account_id: string | null;
+    order_id: string | null;
     amount: Minor;
     currency: string;
     status: 'open' | 'won' | 'lost';
@@ -89,6 +105,11 @@ export interface CommerceTables {
     ledger_net: Minor;
     provider_net: Minor;
     checked_at: Generated<Date>;
+  };
+  ownership_reminders: {
+    email_key: string;
+    target: string;
+    sent_at: Generated<Date>;
   };
   /** A view: each order's state derived from payments, refunds and disputes. */
   order_ledger: {

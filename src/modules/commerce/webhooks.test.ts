@@ -36,6 +36,9 @@ async function startCheckout(buyer = fan) {
 
 const paid = (o: { id: string; session_id: string | null }, paymentRef = `pi_${randomUUID()}`): Extract<LedgerEvent, { kind: 'payment' }> =>
   ({ kind: 'payment', orderId: o.id, sessionId: o.session_id!, paymentRef, amount: 1000, currency: 'USD', status: 'succeeded' });
+/** Signed as coming from the creator's connected account, where the order was charged. */
+const fromAccount = (o: { account_id: string | null }, type: string, event: LedgerEvent, opts: { timestamp?: number } = {}) =>
+  local.sign(type, event, { account: o.account_id, ...opts });
 const ledgerOf = (orderId: string) => t.deps.db.selectFrom('order_ledger').selectAll().where('order_id', '=', orderId).executeTakeFirstOrThrow();
 const salesCount = async () => (await t.deps.db.selectFrom('items').select('sales_count').where('id', '=', itemId).executeTakeFirstOrThrow()).sales_count;
 const receipts = async (email: string) => Number((await t.deps.db.selectFrom('mail_outbox').select((eb) => eb.fn.countAll().as('n'))
@@ -44,7 +47,7 @@ const receipts = async (email: string) => Number((await t.deps.db.selectFrom('ma
 test('the same event delivered 5 times in a row makes exactly one payment, one receipt and one sale', async () => {
   const order = await startCheckout();
   const before = await salesCount();
-  const delivery = local.sign('checkout.session.completed', paid(order));
+  const delivery = fromAccount(order, 'checkout.session.completed', paid(order));
   const outcomes: string[] = [];
   for (let i = 0; i < 5; i++) {
     const res = await postWebhook(t, 'local', delivery);
@@ -63,7 +66,7 @@ test('the same event delivered 5 times in a row makes exactly one payment, one r
 test('the same event delivered 5 times in parallel makes exactly one payment', async () => {
   const buyer = await signUpUser(t);
   const order = await startCheckout(buyer);
-  const delivery = local.sign('checkout.session.completed', paid(order));
+  const delivery = fromAccount(order, 'checkout.session.completed', paid(order));
   const results = await Promise.all(Array.from({ length: 5 }, () => postWebhook(t, 'local', delivery)));
   assert.deepEqual(results.map((r) => r.status), [200, 200, 200, 200, 200]);
   const outcomes = await Promise.all(results.map(async (r) => (await r.json() as { outcome: string }).outcome));
@@ -71,7 +74,7 @@ test('the same event delivered 5 times in parallel makes exactly one payment', a
   assert.equal((await t.deps.db.selectFrom('payments').selectAll().where('order_id', '=', order.id).execute()).length, 1);
   assert.equal(await receipts(buyer.viewer.email), 1);
   // Five different events for the same payment (a provider retrying with new ids) are one payment too.
-  await Promise.all(Array.from({ length: 5 }, () => postWebhook(t, 'local', local.sign('checkout.session.completed', paid(order, 'pi_same')))));
+  await Promise.all(Array.from({ length: 5 }, () => postWebhook(t, 'local', fromAccount(order, 'checkout.session.completed', paid(order, 'pi_same')))));
   const ids = await t.deps.db.selectFrom('orders').select('id').where('buyer_id', '=', buyer.viewer.id).execute();
   assert.equal(ids.length, 1, 'one order per checkout session');
 });
@@ -80,9 +83,10 @@ test('a refund that arrives before the checkout completes still ends access', as
   const buyer = await signUpUser(t);
   const order = await startCheckout(buyer);
   const before = await salesCount();
-  const refund = await postWebhook(t, 'local', local.sign('charge.refunded', { kind: 'refund', orderId: order.id, chargeRef: 'ch_early', amountRefunded: 1000, currency: 'USD' }));
+  const refund = await postWebhook(t, 'local', fromAccount(order, 'charge.refunded', { kind: 'refund', paymentRef: 'pi_early', chargeRef: 'ch_early', amountRefunded: 1000, currency: 'USD' }));
   assert.equal(refund.status, 200);
-  assert.equal((await postWebhook(t, 'local', local.sign('checkout.session.completed', paid(order)))).status, 200);
+  assert.equal((await refund.json() as { outcome: string }).outcome, 'pending', 'stored until its payment arrives');
+  assert.equal((await postWebhook(t, 'local', fromAccount(order, 'checkout.session.completed', paid(order, 'pi_early')))).status, 200);
   const state = await ledgerOf(order.id);
   assert.equal(state.is_paid, true);
   assert.equal(state.amount_refunded, 1000);
@@ -90,17 +94,17 @@ test('a refund that arrives before the checkout completes still ends access', as
   assert.equal(await salesCount(), before, 'a refunded sale does not count');
   assert.doesNotMatch((await buyer.client.get(`/i/${itemId}`)).html, /In your library/);
   // A smaller, older cumulative total arriving late does not shrink the refund.
-  await postWebhook(t, 'local', local.sign('charge.refunded', { kind: 'refund', orderId: order.id, chargeRef: 'ch_early', amountRefunded: 300, currency: 'USD' }));
+  await postWebhook(t, 'local', fromAccount(order, 'charge.refunded', { kind: 'refund', paymentRef: 'pi_early', chargeRef: 'ch_early', amountRefunded: 300, currency: 'USD' }));
   assert.equal((await ledgerOf(order.id)).amount_refunded, 1000);
 });
 
 test('unsigned, tampered, wrongly signed and 10-minute-old events are refused with 400 and store nothing', async () => {
   const order = await startCheckout(await signUpUser(t));
-  const good = local.sign('checkout.session.completed', paid(order));
+  const good = fromAccount(order, 'checkout.session.completed', paid(order));
   const before = await ledgerCounts(t);
   const unsigned = await postWebhook(t, 'local', { body: good.body, headers: { 'content-type': 'application/json' } });
   const tampered = await postWebhook(t, 'local', { body: good.body.replace('"amount":1000', '"amount":1'), headers: good.headers });
-  const stale = await postWebhook(t, 'local', local.sign('checkout.session.completed', paid(order), { timestamp: Math.floor(Date.now() / 1000) - 600 }));
+  const stale = await postWebhook(t, 'local', fromAccount(order, 'checkout.session.completed', paid(order), { timestamp: Math.floor(Date.now() / 1000) - 600 }));
   const garbage = await postWebhook(t, 'local', { body: good.body, headers: { 'x-local-signature': 't=1,v1=zz' } });
   for (const res of [unsigned, tampered, stale, garbage]) assert.equal(res.status, 400);
   assert.deepEqual(await ledgerCounts(t), before);
@@ -111,12 +115,15 @@ test('unsigned, tampered, wrongly signed and 10-minute-old events are refused wi
 test('events about orders, sessions or prices we never created are ignored; unknown types are accepted', async () => {
   const order = await startCheckout(await signUpUser(t));
   const before = await ledgerCounts(t);
-  const ghost = await postWebhook(t, 'local', local.sign('checkout.session.completed', { ...paid(order), orderId: randomUUID() }));
-  const otherSession = await postWebhook(t, 'local', local.sign('checkout.session.completed', { ...paid(order), sessionId: 'cs_local_never' }));
-  const otherPrice = await postWebhook(t, 'local', local.sign('checkout.session.completed', { ...paid(order), amount: 1 }));
-  const otherCurrency = await postWebhook(t, 'local', local.sign('checkout.session.completed', { ...paid(order), currency: 'EUR' }));
+  const ghost = await postWebhook(t, 'local', fromAccount(order, 'checkout.session.completed', { ...paid(order), orderId: randomUUID() }));
+  const otherSession = await postWebhook(t, 'local', fromAccount(order, 'checkout.session.completed', { ...paid(order), sessionId: 'cs_local_never' }));
+  const otherPrice = await postWebhook(t, 'local', fromAccount(order, 'checkout.session.completed', { ...paid(order), amount: 1 }));
+  const otherCurrency = await postWebhook(t, 'local', fromAccount(order, 'checkout.session.completed', { ...paid(order), currency: 'EUR' }));
+  const otherAccount = await postWebhook(t, 'local', local.sign('checkout.session.completed', paid(order), { account: 'acct_local_someone_else' }));
+  const platform = await postWebhook(t, 'local', local.sign('checkout.session.completed', paid(order), { account: null }));
   const unknown = await postWebhook(t, 'local', local.sign('customer.created', { kind: 'ignored' }));
-  for (const res of [ghost, otherSession, otherPrice, otherCurrency, unknown]) {
+  const strangerRefund = await postWebhook(t, 'local', local.sign('charge.refunded', { kind: 'refund', paymentRef: 'pi_x', chargeRef: 'ch_x', amountRefunded: 5, currency: 'USD' }, { account: 'acct_local_nobody' }));
+  for (const res of [ghost, otherSession, otherPrice, otherCurrency, otherAccount, platform, unknown, strangerRefund]) {
     assert.equal(res.status, 200);
     assert.equal((await res.json() as { outcome: string }).outcome, 'ignored');
   }
@@ -128,8 +135,8 @@ test('events about orders, sessions or prices we never created are ignored; unkn
 test('an open dispute blocks the refund and is shown; a lost dispute ends access and never reopens', async () => {
   const buyer = await signUpUser(t);
   const order = await startCheckout(buyer);
-  await postWebhook(t, 'local', local.sign('checkout.session.completed', paid(order, 'pi_disputed')));
-  const dispute = (status: 'open' | 'won' | 'lost') => local.sign('charge.dispute.updated', { kind: 'dispute', orderId: null, paymentRef: 'pi_disputed', disputeRef: 'dp_1', amount: 1000, currency: 'USD', status });
+  await postWebhook(t, 'local', fromAccount(order, 'checkout.session.completed', paid(order, 'pi_disputed')));
+  const dispute = (status: 'open' | 'won' | 'lost') => fromAccount(order, 'charge.dispute.updated', { kind: 'dispute', paymentRef: 'pi_disputed', disputeRef: 'dp_1', amount: 1000, currency: 'USD', status });
   await postWebhook(t, 'local', dispute('open'));
   await creator.client.get('/dashboard/sales');
   const refused = await creator.client.post(`/dashboard/sales/${order.id}/refund`);

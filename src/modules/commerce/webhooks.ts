@@ -1,6 +1,12 @@
 // The one path from a provider event to the ledger: verify the signature on the raw body, then,
 // in one transaction, record the event id (unique) and apply its effects as upserts. Duplicates
 // change nothing; events about orders, accounts or sessions we never created are ignored.
+//
+// A valid signature only proves the processor sent the event, not that it is about our sale:
+// any creator can make charges on their own connected account with whatever metadata they
+// like. So a payment must come from the very account its order was charged on, for the session
+// we stored, amount and currency; refunds and disputes are tied to a payment reference on that
+// account, never to the order id their metadata names.
 import type { Deps, Executor } from '../../deps.ts';
 import { isUuid } from '../../platform/validate.ts';
 import type { LedgerEvent, SignedDelivery, VerifiedEvent } from '../../platform/payments/types.ts';
@@ -8,7 +14,8 @@ import { addItemSales } from '../catalog/index.ts';
 import * as ledger from './queries/ledger.ts';
 import { queueReceipt } from './receipts.ts';
 
-export type WebhookOutcome = 'applied' | 'duplicate' | 'ignored';
+/** pending: stored, and counted once the payment it belongs to reaches the ledger. */
+export type WebhookOutcome = 'applied' | 'pending' | 'duplicate' | 'ignored';
 
 /** Throws WebhookSignatureError (→ 400) before anything is stored. */
 export function verify(deps: Deps, rawBody: string, header: (name: string) => string | undefined): VerifiedEvent {
@@ -19,7 +26,7 @@ export async function processWebhook(deps: Deps, rawBody: string, header: (name:
   const verified = verify(deps, rawBody, header);
   return deps.db.transaction().execute(async (tx) => {
     if (!(await ledger.recordEvent(tx, deps.payments.name, verified.id, verified.type))) return 'duplicate';
-    return (await applyEvent(deps, tx, verified.event)) ? 'applied' : 'ignored';
+    return applyEvent(deps, tx, verified);
   });
 }
 
@@ -28,51 +35,73 @@ export async function deliver(deps: Deps, deliveries: SignedDelivery[]) {
   for (const d of deliveries) await processWebhook(deps, d.body, (name) => d.headers[name.toLowerCase()]);
 }
 
-async function applyEvent(deps: Deps, tx: Executor, e: LedgerEvent): Promise<boolean> {
+async function applyEvent(deps: Deps, tx: Executor, v: VerifiedEvent): Promise<WebhookOutcome> {
   const provider = deps.payments.name;
+  const e = v.event;
   switch (e.kind) {
-    case 'payment': {
-      const order = isUuid(e.orderId) ? await ledger.lockOrder(tx, e.orderId) : undefined;
-      // Only sessions we created, for exactly the amount and currency we asked for.
-      if (!order || order.provider !== provider || (order.session_id !== null && order.session_id !== e.sessionId)
-        || order.amount_total !== e.amount || order.currency !== e.currency) return false;
-      if (e.status === 'pending') return true; // async methods: wait for succeeded/failed
-      const was = await ledger.isOrderEntitled(tx, order.id);
-      const firstSuccess = await ledger.upsertPayment(tx, { provider, paymentRef: e.paymentRef, orderId: order.id, amount: e.amount, currency: e.currency, status: e.status });
-      if (firstSuccess) await queueReceipt(deps, tx, order.id);
-      // Last: the item row is shared by all its sales, so hold its lock for the shortest time.
-      await updateSalesCounts(tx, order.id, was);
-      return true;
-    }
-    case 'refund': {
-      const order = isUuid(e.orderId) ? await ledger.lockOrder(tx, e.orderId) : undefined;
-      if (!order || order.provider !== provider || order.currency !== e.currency) return false;
-      // May arrive before the payment it refunds: stored against the order, it applies either way.
-      const was = await ledger.isOrderEntitled(tx, order.id);
-      await ledger.upsertRefund(tx, { provider, chargeRef: e.chargeRef, orderId: order.id, amount: e.amountRefunded, currency: e.currency });
-      await updateSalesCounts(tx, order.id, was);
-      return true;
-    }
-    case 'dispute': {
-      const orderId = e.orderId && isUuid(e.orderId) ? e.orderId : (await ledger.findOrderByPayment(tx, provider, e.paymentRef))?.order_id;
-      const order = orderId ? await ledger.lockOrder(tx, orderId) : undefined;
-      if (!order || order.provider !== provider) return false;
-      const was = await ledger.isOrderEntitled(tx, order.id);
-      await ledger.upsertDispute(tx, { provider, disputeRef: e.disputeRef, orderId: order.id, amount: e.amount, currency: e.currency, status: e.status });
-      await updateSalesCounts(tx, order.id, was);
-      return true;
-    }
+    case 'payment':
+      return applyPayment(deps, tx, v.account, e);
+    case 'refund':
+    case 'dispute':
+      return applyToPayment(deps, tx, v.account, e);
     case 'account':
-      return Number((await ledger.applyAccountStatus(tx, { provider, ...e }))[0]?.numUpdatedRows ?? 0n) > 0;
+      // account.updated about one account, delivered from another, is not that account's news.
+      if (v.account !== null && v.account !== e.accountId) return 'ignored';
+      return Number((await ledger.applyAccountStatus(tx, { provider, ...e }))[0]?.numUpdatedRows ?? 0n) > 0 ? 'applied' : 'ignored';
     case 'payout': {
       const owner = await ledger.findAccountOwner(tx, provider, e.accountId);
-      if (!owner) return false;
+      if (!owner) return 'ignored';
       await ledger.upsertPayout(tx, { provider, payout_ref: e.payoutRef, creator_id: owner.creator_id, amount: e.amount, currency: e.currency, status: e.status });
-      return true;
+      return 'applied';
     }
     default:
-      return false;
+      return 'ignored';
   }
+}
+
+async function applyPayment(deps: Deps, tx: Executor, account: string | null, e: Extract<LedgerEvent, { kind: 'payment' }>): Promise<WebhookOutcome> {
+  const provider = deps.payments.name;
+  if (!isUuid(e.orderId) || !account) return 'ignored';
+  await ledger.lockPayment(tx, provider, e.paymentRef);
+  const order = await ledger.lockOrder(tx, e.orderId);
+  // Only sessions we created and stored (the buyer gets the URL only after that), on the
+  // account we charged, for exactly the amount and currency we asked for.
+  if (!order || order.provider !== provider || order.account_id !== account || order.session_id === null
+    || order.session_id !== e.sessionId || order.amount_total !== e.amount || order.currency !== e.currency) return 'ignored';
+  if (e.status === 'pending') return 'applied'; // async methods: wait for succeeded/failed
+  // (A payment reference already recorded for another order is left alone by the upsert.)
+  const was = await ledger.isOrderEntitled(tx, order.id);
+  const firstSuccess = await ledger.upsertPayment(tx, { provider, paymentRef: e.paymentRef, orderId: order.id, amount: e.amount, currency: e.currency, status: e.status });
+  if (firstSuccess) await queueReceipt(deps, tx, order.id);
+  // Last: the item row is shared by all its sales, so hold its lock for the shortest time.
+  await updateSalesCounts(tx, order.id, was);
+  return 'applied';
+}
+
+/**
+ * Refunds and disputes, in any order relative to their payment: stored under the payment
+ * reference and the account they happened on, they count for an order as soon as (and only if)
+ * that payment is the order's, on the order's account.
+ */
+async function applyToPayment(deps: Deps, tx: Executor, account: string | null, e: Extract<LedgerEvent, { kind: 'refund' | 'dispute' }>): Promise<WebhookOutcome> {
+  const provider = deps.payments.name;
+  if (!account) return 'ignored'; // sales are charged on connected accounts, never the platform's
+  await ledger.lockPayment(tx, provider, e.paymentRef);
+  const payment = await ledger.findPayment(tx, provider, e.paymentRef);
+  const order = payment ? await ledger.lockOrder(tx, payment.order_id) : undefined;
+  if (order && order.account_id !== account) return 'ignored';
+  // Before its payment: keep it only if the account is one of our creators'.
+  if (!order && !(await ledger.isKnownAccount(tx, provider, account))) return 'ignored';
+  const was = order ? await ledger.isOrderEntitled(tx, order.id) : false;
+  const common = { provider, paymentRef: e.paymentRef, accountId: account, orderId: order?.id ?? null, currency: e.currency };
+  if (e.kind === 'refund') {
+    await ledger.upsertRefund(tx, { ...common, chargeRef: e.chargeRef, amount: e.amountRefunded });
+  } else {
+    await ledger.upsertDispute(tx, { ...common, disputeRef: e.disputeRef, amount: e.amount, status: e.status });
+  }
+  if (!order) return 'pending';
+  await updateSalesCounts(tx, order.id, was);
+  return 'applied';
 }
 
 /**

@@ -7,7 +7,12 @@ import type { PaymentProvider } from './types.ts';
 
 export function createPaymentProvider(config: Config): PaymentProvider {
   if (config.payments.provider === 'stripe') {
-    return createStripeProvider({ secretKey: config.payments.stripeSecretKey!, webhookSecret: config.payments.stripeWebhookSecret!, api: config.payments.stripeApi ?? undefined });
+    const { stripeWebhookSecret, stripeConnectWebhookSecret } = config.payments;
+    return createStripeProvider({
+      secretKey: config.payments.stripeSecretKey!,
+      webhookSecrets: [stripeWebhookSecret, stripeConnectWebhookSecret].filter((s): s is string => !!s),
+      api: config.payments.stripeApi ?? undefined,
+    });
   }
   // A key of its own, derived so one leaked signature cannot be replayed as a CSRF token or link.
   return createLocalProvider({ secret: hmac(config.appSecret, 'local-payments-webhooks') });

@@ -14,10 +14,13 @@ const id = (prefix: string) => `${prefix}_local_${randomBytes(12).toString('hex'
 
 export interface LocalProvider extends PaymentProvider {
   readonly name: 'local';
-  /** A signed event, as if the processor had sent it (timestamp overridable for tests). */
-  sign(type: string, event: LedgerEvent, opts?: { eventId?: string; timestamp?: number }): SignedDelivery;
+  /**
+   * A signed event, as if the processor had sent it from the given connected account (account
+   * and payout events default to their own account; timestamp overridable for tests).
+   */
+  sign(type: string, event: LedgerEvent, opts?: { eventId?: string; timestamp?: number; account?: string | null }): SignedDelivery;
   /** The buyer pressed "Pay" (or "Fail") on the test checkout page. */
-  completeCheckout(s: { orderId: string; sessionId: string; amount: number; currency: string; succeed: boolean }): SignedDelivery;
+  completeCheckout(s: { orderId: string; sessionId: string; accountId: string; amount: number; currency: string; succeed: boolean }): SignedDelivery;
   payout(p: { accountId: string; amount: number; currency: string }): SignedDelivery[];
 }
 
@@ -27,7 +30,8 @@ export function createLocalProvider(opts: { secret: string; now?: () => number }
 
   const sign: LocalProvider['sign'] = (type, event, o = {}) => {
     const timestamp = o.timestamp ?? Math.floor(now() / 1000);
-    const body = JSON.stringify({ id: o.eventId ?? id('evt'), type, created: timestamp, data: event });
+    const account = o.account !== undefined ? o.account : event.kind === 'account' || event.kind === 'payout' ? event.accountId : null;
+    const body = JSON.stringify({ id: o.eventId ?? id('evt'), type, created: timestamp, account, data: event });
     return { body, headers: { [LOCAL_SIGNATURE_HEADER]: `t=${timestamp},v1=${signature(timestamp, body)}`, 'content-type': 'application/json' } };
   };
 
@@ -40,11 +44,12 @@ export function createLocalProvider(opts: { secret: string; now?: () => number }
     },
     async refund(req) {
       // Local charges are named after their payment, so a repeated refund names the same charge.
-      return { deliveries: [sign('charge.refunded', { kind: 'refund', orderId: req.orderId, chargeRef: `ch_for_${req.paymentRef}`, amountRefunded: req.amount, currency: req.currency })] };
+      const event: LedgerEvent = { kind: 'refund', paymentRef: req.paymentRef, chargeRef: `ch_for_${req.paymentRef}`, amountRefunded: req.amount, currency: req.currency };
+      return { deliveries: [sign('charge.refunded', event, { account: req.accountId })] };
     },
     completeCheckout(s) {
       const event: LedgerEvent = { kind: 'payment', orderId: s.orderId, sessionId: s.sessionId, paymentRef: id('pi'), amount: s.amount, currency: s.currency, status: s.succeed ? 'succeeded' : 'failed' };
-      return sign(s.succeed ? 'checkout.session.completed' : 'checkout.session.async_payment_failed', event);
+      return sign(s.succeed ? 'checkout.session.completed' : 'checkout.session.async_payment_failed', event, { account: s.accountId });
     },
     // Onboarding needs no forms in test mode: the account is enabled at once (by an event).
     async startOnboarding(req) {
@@ -63,13 +68,13 @@ export function createLocalProvider(opts: { secret: string; now?: () => number }
       const timestamp = Number(m[1]);
       if (!safeEqual(signature(timestamp, rawBody), m[2]!)) throw new WebhookSignatureError('signature does not match');
       if (Math.abs(now() / 1000 - timestamp) > WEBHOOK_TOLERANCE_SECONDS) throw new WebhookSignatureError('timestamp outside the tolerance');
-      const parsed = JSON.parse(rawBody) as { id: string; type: string; data: LedgerEvent };
+      const parsed = JSON.parse(rawBody) as { id: string; type: string; account?: string | null; data: LedgerEvent };
       const event = parsed.data.kind === 'account' ? { ...parsed.data, at: new Date(parsed.data.at) } : parsed.data;
-      return { id: parsed.id, type: parsed.type, event };
+      return { id: parsed.id, type: parsed.type, account: typeof parsed.account === 'string' ? parsed.account : null, event };
     },
-    async balanceTotals() {
+    async balanceEntries() {
       // Test mode keeps no books of its own: its "balance" is the ledger, so nothing to compare.
-      return [];
+      return null;
     },
   };
 }

@@ -1,15 +1,18 @@
 // Stripe Connect: Checkout Sessions as direct charges on the creator's connected account
 // (Stripe-Account header), no application fee, an idempotency key on every create. Webhooks are
-// verified with the SDK on the raw body and mapped to LedgerEvents.
+// verified with the SDK on the raw body and mapped to LedgerEvents. Stripe signs the platform's
+// own events and connected accounts' events through separate endpoints, each with its own
+// signing secret: a delivery signed with any configured secret is accepted.
 import Stripe from 'stripe';
 import {
-  WEBHOOK_TOLERANCE_SECONDS, WebhookSignatureError,
-  type LedgerEvent, type PaymentProvider, type VerifiedEvent,
+  PaymentProviderError, WEBHOOK_TOLERANCE_SECONDS, WebhookSignatureError,
+  type BalanceEntry, type LedgerEvent, type PaymentProvider, type VerifiedEvent,
 } from './types.ts';
 
 export interface StripeOptions {
   secretKey: string;
-  webhookSecret: string;
+  /** The signing secrets of the account endpoint and/or the Connect endpoint (at least one). */
+  webhookSecrets: string[];
   /** Where the API lives; tests point this at a local HTTP stub. */
   api?: { host: string; port: number; protocol: 'http' | 'https' };
 }
@@ -24,7 +27,7 @@ export function createStripeProvider(opts: StripeOptions): PaymentProvider {
   return {
     name: 'stripe',
     async createCheckoutSession(req) {
-      const session = await stripe.checkout.sessions.create({
+      const session = await call('create a checkout session', () => stripe.checkout.sessions.create({
         mode: 'payment',
         line_items: req.lines.map((l) => ({
           quantity: 1,
@@ -37,43 +40,87 @@ export function createStripeProvider(opts: StripeOptions): PaymentProvider {
         payment_intent_data: { metadata: { order_id: req.orderId } },
         success_url: req.successUrl,
         cancel_url: req.cancelUrl,
-      }, { stripeAccount: req.accountId, idempotencyKey: req.idempotencyKey });
+      }, { stripeAccount: req.accountId, idempotencyKey: req.idempotencyKey }));
       if (!session.url) throw new Error(`Stripe returned checkout session ${session.id} without a URL`);
       return { sessionId: session.id, url: session.url };
     },
     async refund(req) {
-      await stripe.refunds.create({ payment_intent: req.paymentRef, metadata: { order_id: req.orderId } },
-        { stripeAccount: req.accountId, idempotencyKey: req.idempotencyKey });
+      await call('refund', () => stripe.refunds.create({ payment_intent: req.paymentRef, metadata: { order_id: req.orderId } },
+        { stripeAccount: req.accountId, idempotencyKey: req.idempotencyKey }));
       return { deliveries: [] };
     },
     async startOnboarding(req) {
-      const accountId = req.accountId ?? (await stripe.accounts.create({ type: 'standard', email: req.email, metadata: { creator_id: req.creatorId } },
-        { idempotencyKey: `account-${req.creatorId}` })).id;
-      const link = await stripe.accountLinks.create({ account: accountId, type: 'account_onboarding', return_url: req.returnUrl, refresh_url: req.refreshUrl });
+      const accountId = req.accountId ?? (await call('create an account', () => stripe.accounts.create(
+        { type: 'standard', email: req.email, metadata: { creator_id: req.creatorId } }, { idempotencyKey: `account-${req.creatorId}` }))).id;
+      const link = await call('create an account link', () => stripe.accountLinks.create(
+        { account: accountId, type: 'account_onboarding', return_url: req.returnUrl, refresh_url: req.refreshUrl }));
       return { accountId, url: link.url, deliveries: [] };
     },
     verifyWebhook(rawBody, header): VerifiedEvent {
       const signature = header('stripe-signature');
       if (!signature) throw new WebhookSignatureError('missing Stripe-Signature header');
-      let event: Stripe.Event;
-      try {
-        event = stripe.webhooks.constructEvent(rawBody, signature, opts.webhookSecret, WEBHOOK_TOLERANCE_SECONDS);
-      } catch (err) {
-        throw new WebhookSignatureError((err as Error).message);
-      }
-      return { id: event.id, type: event.type, event: toLedgerEvent(event) };
+      const event = constructWithAnySecret(stripe, rawBody, signature, opts.webhookSecrets);
+      return { id: event.id, type: event.type, account: event.account ?? null, event: toLedgerEvent(event) };
     },
-    async balanceTotals(accountId) {
-      const totals = new Map<string, number>();
-      // Payouts move money out of the balance without changing what was earned; leave them out.
-      for await (const tx of stripe.balanceTransactions.list({ limit: 100 }, { stripeAccount: accountId })) {
-        if (tx.type === 'payout' || tx.type === 'payout_cancel' || tx.type === 'payout_failure') continue;
-        const currency = tx.currency.toUpperCase();
-        totals.set(currency, (totals.get(currency) ?? 0) + tx.amount);
+    async balanceEntries(accountId) {
+      const entries: BalanceEntry[] = [];
+      // The source is expanded so amounts are what the buyer was charged, in the charge's own
+      // currency, and so each entry names its payment (balance amounts are in the settlement
+      // currency, after conversion).
+      for await (const tx of stripe.balanceTransactions.list({ limit: 100, expand: ['data.source'] }, { stripeAccount: accountId })) {
+        const entry = toBalanceEntry(tx);
+        if (entry) entries.push(entry);
       }
-      return [...totals].map(([currency, net]) => ({ currency, net }));
+      return entries;
     },
   };
+}
+
+/** SDK failures (refused, unreachable) become one error type the commerce module maps to 503. */
+async function call<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof Stripe.errors.StripeError) throw new PaymentProviderError(`Stripe could not ${what}: ${err.message}`, { cause: err });
+    throw err;
+  }
+}
+
+function constructWithAnySecret(stripe: Stripe, rawBody: string, signature: string, secrets: string[]): Stripe.Event {
+  let failure: Error = new Error('no webhook signing secret configured');
+  for (const secret of secrets) {
+    try {
+      return stripe.webhooks.constructEvent(rawBody, signature, secret, WEBHOOK_TOLERANCE_SECONDS);
+    } catch (err) {
+      failure = err as Error;
+      // A payload that is not JSON fails the same way with every secret.
+      if (!(err instanceof Stripe.errors.StripeSignatureVerificationError)) break;
+    }
+  }
+  throw new WebhookSignatureError(failure.message);
+}
+
+const CHARGE_TYPES = new Set(['charge', 'payment']);
+const REFUND_TYPES = new Set(['refund', 'payment_refund', 'payment_failure_refund']);
+
+/** Charges and refunds only: fees, disputes, adjustments, payouts and transfers are left out. */
+function toBalanceEntry(tx: Stripe.BalanceTransaction): BalanceEntry | null {
+  const source = typeof tx.source === 'object' && tx.source !== null ? tx.source as unknown as Record<string, unknown> : null;
+  const refOf = (v: unknown) => (typeof v === 'string' ? v : v && typeof v === 'object' && 'id' in v ? String((v as { id: unknown }).id) : null);
+  const metaOrder = (o: Record<string, unknown> | null) => {
+    const m = o?.metadata as Record<string, unknown> | undefined;
+    return typeof m?.order_id === 'string' ? m.order_id : null;
+  };
+  const presented = (sign: 1 | -1) => (source && typeof source.amount === 'number' && typeof source.currency === 'string'
+    ? { amount: sign * source.amount, currency: source.currency.toUpperCase() }
+    : { amount: tx.amount, currency: tx.currency.toUpperCase() });
+  if (CHARGE_TYPES.has(tx.type)) {
+    return { kind: 'charge', paymentRef: refOf(source?.payment_intent) ?? refOf(source), orderId: metaOrder(source), ...presented(1) };
+  }
+  if (REFUND_TYPES.has(tx.type) || tx.type === 'refund_failure') {
+    return { kind: 'refund', paymentRef: refOf(source?.payment_intent) ?? refOf(source?.charge), orderId: metaOrder(source), ...presented(tx.type === 'refund_failure' ? 1 : -1) };
+  }
+  return null;
 }
 
 const ref = (v: string | { id: string } | null | undefined) => (typeof v === 'string' ? v : v?.id ?? null);
@@ -92,9 +139,9 @@ function toLedgerEvent(event: Stripe.Event): LedgerEvent {
     }
     case 'charge.refunded': {
       const ch = event.data.object;
-      const orderId = ch.metadata?.order_id;
-      if (!orderId) return { kind: 'ignored' };
-      return { kind: 'refund', orderId, chargeRef: ch.id, amountRefunded: ch.amount_refunded, currency: ch.currency.toUpperCase() };
+      // Our checkouts charge through a payment intent; that is the payment the ledger knows.
+      const paymentRef = ref(ch.payment_intent) ?? ch.id;
+      return { kind: 'refund', paymentRef, chargeRef: ch.id, amountRefunded: ch.amount_refunded, currency: ch.currency.toUpperCase() };
     }
     case 'charge.dispute.created':
     case 'charge.dispute.updated':
@@ -103,7 +150,7 @@ function toLedgerEvent(event: Stripe.Event): LedgerEvent {
       const paymentRef = ref(d.payment_intent) ?? ref(d.charge);
       if (!paymentRef) return { kind: 'ignored' };
       const status = d.status === 'lost' ? 'lost' : d.status === 'won' || d.status === 'warning_closed' ? 'won' : 'open';
-      return { kind: 'dispute', orderId: d.metadata?.order_id ?? null, paymentRef, disputeRef: d.id, amount: d.amount, currency: d.currency.toUpperCase(), status };
+      return { kind: 'dispute', paymentRef, disputeRef: d.id, amount: d.amount, currency: d.currency.toUpperCase(), status };
     }
     case 'account.updated': {
       const a = event.data.object;

@@ -5,7 +5,7 @@ import type { AppEnv } from '../../../platform/http/context.ts';
 import { renderPage } from '../../../ui/render.tsx';
 import { randomToken } from '../../../platform/crypto.ts';
 import { canonicalUsername } from '../../accounts/index.ts';
-import { isEntitled, isEntitledByReceipt } from '../../commerce/index.ts';
+import { isEntitled, isEntitledByReceipt, ownsAlbum } from '../../commerce/index.ts';
 import { itemMediaSection, projectMediaSection } from '../../playback/index.ts';
 import { getItemPage } from '../items-service.ts';
 import { getProfilePage } from '../profile-service.ts';
@@ -31,10 +31,12 @@ export function publicRoutes(deps: Deps) {
 
   app.get('/:handle{@[^/]{1,100}}/:slug{[^/]{1,100}}', async (c) => {
     const username = canonicalUsername(decodeURIComponent(c.req.param('handle').slice(1)));
-    const page = await getProjectPage(deps, username, c.req.param('slug'), c.get('viewer'));
+    const viewer = c.get('viewer');
+    const page = await getProjectPage(deps, username, c.req.param('slug'), viewer);
     const media = await projectMediaSection(deps, c, { id: page.project.id, title: page.project.title, creator_name: page.creator.display_name }, page.items);
+    const album = { owned: viewer ? await ownsAlbum(deps, { userId: viewer.id }, page.project.id) : false, csrfToken: c.get('csrfToken'), checkoutKey: randomToken(18), signedIn: !!viewer };
     return renderPage(c, { title: page.project.title, devMode },
-      <ProjectPage creator={page.creator} project={page.project} items={page.items} isOwner={page.isOwner} media={media} />);
+      <ProjectPage creator={page.creator} project={page.project} items={page.items} isOwner={page.isOwner} media={media} album={album} />);
   });
 
   app.get('/i/:id', async (c) => {

@@ -16,8 +16,25 @@ export function lockOrder(db: Executor, orderId: string) {
   return db.selectFrom('orders').selectAll().where('id', '=', orderId).forUpdate().executeTakeFirst();
 }
 
-export function findOrderByPayment(db: Executor, provider: string, paymentRef: string) {
-  return db.selectFrom('payments').select('order_id').where('provider', '=', provider).where('payment_ref', '=', paymentRef).executeTakeFirst();
+/**
+ * Serialises every event about one payment (its success, refunds and disputes), including those
+ * that arrive before the payment itself and so have no order to lock yet. Taken before the
+ * order lock, in every handler, so the two locks are always acquired in the same order.
+ */
+export async function lockPayment(db: Executor, provider: string, paymentRef: string) {
+  await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`${provider}:${paymentRef}`}, 0))`.execute(db);
+}
+
+export function findPayment(db: Executor, provider: string, paymentRef: string) {
+  return db.selectFrom('payments').select(['order_id', 'status']).where('provider', '=', provider).where('payment_ref', '=', paymentRef).executeTakeFirst();
+}
+
+/** Whether any creator's account (current, or one a past order was charged on) is this one. */
+export async function isKnownAccount(db: Executor, provider: string, accountId: string) {
+  const { rows } = await sql<{ known: boolean }>`SELECT
+    EXISTS (SELECT 1 FROM connected_accounts WHERE provider = ${provider} AND account_id = ${accountId})
+    OR EXISTS (SELECT 1 FROM orders WHERE provider = ${provider} AND account_id = ${accountId}) AS known`.execute(db);
+  return rows[0]?.known ?? false;
 }
 
 /**
@@ -28,25 +45,28 @@ export async function upsertPayment(db: Executor, p: { provider: string; payment
   const row = await db.insertInto('payments')
     .values({ provider: p.provider, payment_ref: p.paymentRef, order_id: p.orderId, amount: p.amount, currency: p.currency, status: p.status })
     .onConflict((oc) => oc.columns(['provider', 'payment_ref']).doUpdateSet({ status: sql`excluded.status` })
-      .where('payments.status', '<>', 'succeeded'))
+      .where('payments.status', '<>', 'succeeded').where('payments.order_id', '=', p.orderId))
     .returning('status').executeTakeFirst();
   return row?.status === 'succeeded';
 }
 
 /** Refund totals only grow: the largest cumulative amount seen wins. */
-export function upsertRefund(db: Executor, r: { provider: string; chargeRef: string; orderId: string; amount: number; currency: string }) {
+export function upsertRefund(db: Executor, r: { provider: string; chargeRef: string; paymentRef: string; accountId: string; orderId: string | null; amount: number; currency: string }) {
   return db.insertInto('refunds')
-    .values({ provider: r.provider, charge_ref: r.chargeRef, order_id: r.orderId, amount: r.amount, currency: r.currency })
-    .onConflict((oc) => oc.columns(['provider', 'charge_ref']).doUpdateSet({ amount: sql`greatest(refunds.amount, excluded.amount)`, updated_at: sql`now()` }))
+    .values({ provider: r.provider, charge_ref: r.chargeRef, payment_ref: r.paymentRef, account_id: r.accountId, order_id: r.orderId, amount: r.amount, currency: r.currency })
+    .onConflict((oc) => oc.columns(['provider', 'charge_ref']).doUpdateSet({
+      amount: sql`greatest(refunds.amount, excluded.amount)`, order_id: sql`coalesce(refunds.order_id, excluded.order_id)`, updated_at: sql`now()`,
+    }))
     .execute();
 }
 
 /** A dispute's won/lost outcome is final; "open" never overwrites it. */
-export function upsertDispute(db: Executor, d: { provider: string; disputeRef: string; orderId: string; amount: number; currency: string; status: 'open' | 'won' | 'lost' }) {
+export function upsertDispute(db: Executor, d: { provider: string; disputeRef: string; paymentRef: string; accountId: string; orderId: string | null; amount: number; currency: string; status: 'open' | 'won' | 'lost' }) {
   return db.insertInto('disputes')
-    .values({ provider: d.provider, dispute_ref: d.disputeRef, order_id: d.orderId, amount: d.amount, currency: d.currency, status: d.status })
+    .values({ provider: d.provider, dispute_ref: d.disputeRef, payment_ref: d.paymentRef, account_id: d.accountId, order_id: d.orderId, amount: d.amount, currency: d.currency, status: d.status })
     .onConflict((oc) => oc.columns(['provider', 'dispute_ref']).doUpdateSet({
-      status: sql`CASE WHEN disputes.status IN ('won', 'lost') THEN disputes.status ELSE excluded.status END`, updated_at: sql`now()`,
+      status: sql`CASE WHEN disputes.status IN ('won', 'lost') THEN disputes.status ELSE excluded.status END`,
+      order_id: sql`coalesce(disputes.order_id, excluded.order_id)`, updated_at: sql`now()`,
     })).execute();
 }
 
@@ -87,9 +107,12 @@ export async function isOrderEntitled(db: Executor, orderId: string) {
   return row?.entitled ?? false;
 }
 
-/** Items an order sold (tips sell none). */
+/** Items an order sold: its item lines, and the items its album lines covered when sold (tips sell none). */
 export async function soldItemIds(db: Executor, orderId: string) {
-  const rows = await db.selectFrom('order_lines as l').innerJoin('orders as o', 'o.id', 'l.order_id')
-    .select('l.item_id').where('l.order_id', '=', orderId).where('o.kind', '<>', 'tip').where('l.item_id', 'is not', null).execute();
+  const direct = db.selectFrom('order_lines as l').innerJoin('orders as o', 'o.id', 'l.order_id')
+    .select('l.item_id').where('l.order_id', '=', orderId).where('o.kind', '<>', 'tip').where('l.item_id', 'is not', null);
+  const viaAlbum = db.selectFrom('order_line_items as li').innerJoin('order_lines as l', 'l.id', 'li.order_line_id')
+    .select('li.item_id').where('l.order_id', '=', orderId).where('li.item_id', 'is not', null);
+  const rows = await direct.union(viaAlbum).execute();
   return rows.map((r) => r.item_id!);
 }

@@ -5,12 +5,29 @@ import type { CommerceTables } from '../tables.ts';
 
 type NewOrder = Omit<CommerceTables['orders'], 'id' | 'created_at' | 'session_id' | 'checkout_url'>;
 
-/** Inserts the order unless its request key exists (a double submit); returns the order either way. */
-export async function insertOrder(db: Executor, order: NewOrder, lines: { item_id: string | null; title: string; amount: number }[]) {
+export interface NewLine {
+  item_id: string | null;
+  project_id: string | null;
+  title: string;
+  amount: number;
+  /** An album line: the items it covers now, each with its share of the amount (summing to it). */
+  covers?: { item_id: string; title: string; share: number }[];
+}
+
+/**
+ * Inserts the order and its lines unless its request key exists (a double submit); returns the
+ * order either way. Run it in a transaction when lines have covers, so they land together.
+ */
+export async function insertOrder(db: Executor, order: NewOrder, lines: NewLine[]) {
   const created = await db.insertInto('orders').values(order)
     .onConflict((oc) => oc.column('request_key').doNothing()).returning('id').executeTakeFirst();
   if (created) {
-    await db.insertInto('order_lines').values(lines.map((l) => ({ ...l, order_id: created.id, currency: order.currency }))).execute();
+    for (const { covers, ...line } of lines) {
+      const { id } = await db.insertInto('order_lines').values({ ...line, order_id: created.id, currency: order.currency }).returning('id').executeTakeFirstOrThrow();
+      if (covers?.length) {
+        await db.insertInto('order_line_items').values(covers.map((c, position) => ({ order_line_id: id, position, item_id: c.item_id, title: c.title, share: c.share }))).execute();
+      }
+    }
   }
   const row = await db.selectFrom('orders').selectAll().where('request_key', '=', order.request_key).executeTakeFirstOrThrow();
   return { order: row, created: !!created };
@@ -45,10 +62,31 @@ function buyerIs(buyer: { userId: string } | { emailKey: string }) {
     : sql`ol.buyer_email_key = ${buyer.emailKey}`})`;
 }
 
-export async function hasEntitlement(db: Executor, buyer: { userId: string } | { emailKey: string }, itemId: string) {
-  const row = await db.selectFrom('order_ledger as ol').innerJoin('order_lines as l', 'l.order_id', 'ol.order_id')
-    .select('ol.order_id').where('l.item_id', '=', itemId).where('ol.entitled', '=', true).where(buyerIs(buyer)).limit(1).executeTakeFirst();
-  return !!row;
+/**
+ * An entitled order of this buyer with a line for the item itself or for its whole project (an
+ * album grants every item of the project, whenever the item was added). projectId alone asks
+ * about the album only.
+ */
+export async function hasEntitlement(db: Executor, buyer: { userId: string } | { emailKey: string }, target: { itemId?: string; projectId: string | null }) {
+  return !!(await entitledOrderFor(db, buyer, target));
+}
+
+export function entitledOrderFor(db: Executor, buyer: { userId: string } | { emailKey: string }, target: { itemId?: string; projectId: string | null }) {
+  return db.selectFrom('order_ledger as ol').innerJoin('order_lines as l', 'l.order_id', 'ol.order_id')
+    .select('ol.order_id').where('ol.entitled', '=', true).where(buyerIs(buyer))
+    .where((eb) => eb.or([
+      ...(target.itemId ? [eb('l.item_id', '=', target.itemId)] : []),
+      ...(target.projectId ? [eb('l.project_id', '=', target.projectId)] : []),
+    ]))
+    .orderBy('ol.created_at', 'desc').limit(1).executeTakeFirst();
+}
+
+/** What album lines covered when sold, for the given orders (per-item revenue and counts). */
+export function lineCovers(db: Executor, orderIds: string[]) {
+  if (!orderIds.length) return Promise.resolve([]);
+  return db.selectFrom('order_line_items as li').innerJoin('order_lines as l', 'l.id', 'li.order_line_id')
+    .select(['l.order_id', 'li.order_line_id', 'li.position', 'li.item_id', 'li.title', 'li.share'])
+    .where('l.order_id', 'in', orderIds).orderBy('li.order_line_id').orderBy('li.position').execute();
 }
 
 /** Everything a buyer has (paid or not yet), newest first, with the creator's name. */
@@ -96,6 +134,19 @@ export function creatorPayouts(db: Executor, creatorId: string) {
   return db.selectFrom('payouts').selectAll().where('creator_id', '=', creatorId).orderBy('created_at', 'desc').limit(200).execute();
 }
 
+/** Per currency, charged minus refunded on one account (disputes aside: see reconcile). */
+export function chargedLessRefunded(db: Executor, provider: string, accountId: string) {
+  return db.selectFrom('order_ledger').select(['currency', sql<number>`sum(amount_paid - amount_refunded)::bigint`.as('net')])
+    .where('provider', '=', provider).where('account_id', '=', accountId).where('is_paid', '=', true)
+    .groupBy('currency').execute();
+}
+
+export async function paymentRefsOnAccount(db: Executor, provider: string, accountId: string) {
+  const rows = await db.selectFrom('payments as p').innerJoin('orders as o', 'o.id', 'p.order_id').select('p.payment_ref')
+    .where('o.provider', '=', provider).where('o.account_id', '=', accountId).where('p.status', '=', 'succeeded').execute();
+  return rows.map((r) => r.payment_ref);
+}
+
 export function connectedAccounts(db: Executor, provider: string) {
   return db.selectFrom('connected_accounts').selectAll().where('provider', '=', provider).execute();
 }
@@ -109,6 +160,15 @@ export async function replaceReconciliationFlag(db: Executor, f: { creatorId: st
     .values({ creator_id: f.creatorId, currency: f.currency, ledger_net: f.ledgerNet, provider_net: f.providerNet })
     .onConflict((oc) => oc.columns(['creator_id', 'currency']).doUpdateSet({ ledger_net: f.ledgerNet, provider_net: f.providerNet, checked_at: sql`now()` }))
     .execute();
+}
+
+/** True if a reminder may go out now (none for this address and thing in the last interval); records it. */
+export async function claimReminderSlot(db: Executor, emailKey: string, target: string, minutes: number) {
+  const row = await db.insertInto('ownership_reminders').values({ email_key: emailKey, target })
+    .onConflict((oc) => oc.columns(['email_key', 'target']).doUpdateSet({ sent_at: sql`now()` })
+      .where('ownership_reminders.sent_at', '<', sql<Date>`now() - make_interval(mins => ${minutes})`))
+    .returning('target').executeTakeFirst();
+  return !!row;
 }
 
 export function reconciliationFlags(db: Executor) {

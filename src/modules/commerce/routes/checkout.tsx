@@ -8,13 +8,14 @@ import type { AppEnv } from '../../../platform/http/context.ts';
 import type { LocalProvider } from '../../../platform/payments/local.ts';
 import { renderPage } from '../../../ui/render.tsx';
 import { findPublicUser } from '../../accounts/index.ts';
-import { findItem, formatMoney } from '../../catalog/index.ts';
+import { findItem, findProjectForSale, formatMoney } from '../../catalog/index.ts';
 import { findCreator } from '../../creators/index.ts';
-import { AlreadyOwned, checkoutItem, tipCreator } from '../checkout.ts';
+import { checkoutAlbum } from '../album.ts';
+import { AlreadyOwned, checkoutItem, EMAIL_SENT_PATH, tipCreator } from '../checkout.ts';
 import * as q from '../queries/orders.ts';
 import { receiptPath } from '../receipts.ts';
 import { deliver } from '../webhooks.ts';
-import { CheckoutRetryPage, TestCheckoutPage, TipPage } from '../views/checkout.tsx';
+import { CheckoutRetryPage, EmailSentPage, TestCheckoutPage, TipPage } from '../views/checkout.tsx';
 
 type C = Context<AppEnv>;
 const str = (v: unknown) => (typeof v === 'string' ? v.slice(0, 300) : '');
@@ -23,25 +24,41 @@ export function checkoutRoutes(deps: Deps) {
   const app = new Hono<AppEnv>();
   const devMode = deps.config.env === 'development';
 
-  app.post('/i/:id/checkout', async (c) => {
-    const body = await c.req.parseBody();
-    const viewer = c.get('viewer');
-    try {
-      const { redirect } = await checkoutItem(deps, viewer, c.req.param('id'), body);
-      return c.redirect(redirect, 303);
-    } catch (err) {
-      if (!(err instanceof ValidationError) && !(err instanceof AppError && err.status === 409)) throw err;
-      const item = await findItem(deps.db, c.req.param('id'));
-      if (!item) throw err;
-      const errors = err instanceof ValidationError ? err.fields : {};
-      return retry(c, err, {
-        action: `/i/${item.id}/checkout`, title: `Buy “${item.title}”`, askAmount: item.price_kind === 'pwyw', askEmail: !viewer,
-        currency: item.currency, errors, body,
-        minimumLabel: item.price_kind === 'pwyw' && item.price_amount > 0 ? `At least ${formatMoney({ amount: item.price_amount, currency: item.currency })}` : undefined,
-        backHref: `/i/${item.id}`,
-      });
-    }
-  });
+  /** What the retry form needs to know about the thing being bought, and where it posts and leads back to. */
+  interface ForSale { title: string; price_kind: string | null; price_amount: number; currency: string; action: string; back: string }
+
+  /** A buy form's POST: go to payment, or show the reason and the form again (422 / 409). */
+  const buyRoute = (run: typeof checkoutItem, find: (id: string) => Promise<ForSale | undefined>) =>
+    async (c: C) => {
+      const body = await c.req.parseBody();
+      const viewer = c.get('viewer');
+      try {
+        return c.redirect((await run(deps, viewer, c.req.param('id') ?? '', body)).redirect, 303);
+      } catch (err) {
+        if (!(err instanceof ValidationError) && !(err instanceof AppError && err.status === 409)) throw err;
+        const thing = await find(c.req.param('id') ?? '');
+        if (!thing) throw err;
+        return retry(c, err, {
+          action: thing.action, title: `Buy “${thing.title}”`, askAmount: thing.price_kind === 'pwyw', askEmail: !viewer,
+          currency: thing.currency, errors: err instanceof ValidationError ? err.fields : {}, body,
+          minimumLabel: thing.price_kind === 'pwyw' && thing.price_amount > 0 ? `At least ${formatMoney({ amount: thing.price_amount, currency: thing.currency })}` : undefined,
+          backHref: thing.back,
+        });
+      }
+    };
+
+  app.post('/i/:id/checkout', buyRoute(checkoutItem, async (id) => {
+    const item = await findItem(deps.db, id);
+    return item && { ...item, action: `/i/${item.id}/checkout`, back: `/i/${item.id}` };
+  }));
+
+  app.post('/projects/:id/checkout', buyRoute(checkoutAlbum, async (id) => {
+    const p = await findProjectForSale(deps.db, id);
+    return p?.currency ? { ...p, currency: p.currency, action: `/projects/${p.id}/checkout`, back: `/@${p.creator_username}/${p.slug}` } : undefined;
+  }));
+
+  // Where a guest lands after a free claim: the same page whether or not the address already had it.
+  app.get(EMAIL_SENT_PATH, (c) => renderPage(c, { title: 'Check your inbox', devMode }, <EmailSentPage />));
 
   const tipTarget = async (username: string) => {
     const user = await findPublicUser(deps.db, username);
@@ -74,7 +91,7 @@ export function checkoutRoutes(deps: Deps) {
     return renderPage(c, { title: p.title, devMode, status: err instanceof ValidationError ? 422 : 409 },
       <CheckoutRetryPage action={p.action} title={p.title} csrfToken={c.get('csrfToken')} message={err.message} errors={p.errors}
         checkoutKey={randomToken(18)} askAmount={!owned && p.askAmount} askEmail={!owned && p.askEmail} amount={str(p.body.amount)} email={str(p.body.email)}
-        currency={p.currency} minimumLabel={p.minimumLabel} backHref={p.backHref} libraryHref={owned && err.signedIn ? '/library' : undefined} />);
+        currency={p.currency} minimumLabel={p.minimumLabel} backHref={p.backHref} libraryHref={owned ? '/library' : undefined} />);
   }
 
   // ---- the local provider's checkout page (test mode only) ----
@@ -85,13 +102,20 @@ export function checkoutRoutes(deps: Deps) {
     return order;
   };
 
+  /** Back to what was being bought: the item, the album's project page, or the home page. */
+  const cancelHref = async (line: { item_id: string | null; project_id: string | null } | undefined) => {
+    if (line?.item_id) return `/i/${line.item_id}`;
+    const project = line?.project_id ? await findProjectForSale(deps.db, line.project_id) : undefined;
+    return project ? `/@${project.creator_username}/${project.slug}` : '/';
+  };
+
   app.get('/checkout/test/:sessionId', async (c) => {
     const order = await testSession(c);
     const [ledger, lines, creator] = await Promise.all([q.orderLedger(deps.db, order.id), q.orderLines(deps.db, [order.id]), q.orderWithCreator(deps.db, order.id)]);
     const price = (amount: number) => formatMoney({ amount, currency: order.currency });
     return renderPage(c, { title: 'Test checkout', devMode }, <TestCheckoutPage sessionId={order.session_id!} csrfToken={c.get('csrfToken')}
       creatorName={creator?.creator_name ?? ''} lines={lines.map((l) => ({ title: l.title, price: price(l.amount) }))} total={price(order.amount_total)}
-      email={order.buyer_email} paid={!!ledger?.is_paid} declined={c.req.query('declined') === '1'} cancelHref={lines[0]?.item_id ? `/i/${lines[0].item_id}` : '/'} />);
+      email={order.buyer_email} paid={!!ledger?.is_paid} declined={c.req.query('declined') === '1'} cancelHref={await cancelHref(lines[0])} />);
   });
 
   app.post('/checkout/test/:sessionId', async (c) => {
@@ -99,7 +123,7 @@ export function checkoutRoutes(deps: Deps) {
     const succeed = (await c.req.parseBody()).outcome !== 'fail';
     const local = deps.payments as LocalProvider;
     // The same signed event an HTTP delivery would carry, through the same verification.
-    await deliver(deps, [local.completeCheckout({ orderId: order.id, sessionId: order.session_id!, amount: order.amount_total, currency: order.currency, succeed })]);
+    await deliver(deps, [local.completeCheckout({ orderId: order.id, sessionId: order.session_id!, accountId: order.account_id ?? "", amount: order.amount_total, currency: order.currency, succeed })]);
     if (!succeed) return c.redirect(`/checkout/test/${order.session_id}?declined=1`, 303);
     const success = (await q.orderLedger(deps.db, order.id))?.is_paid;
     return c.redirect(success && order.buyer_id ? `/library?order=${order.id}` : success ? receiptPath(deps, order.id) : `/checkout/test/${order.session_id}`, 303);

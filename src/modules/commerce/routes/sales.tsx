@@ -2,10 +2,11 @@
 // reconciliation list.
 import { Hono } from 'hono';
 import type { Deps } from '../../../deps.ts';
-import { AppError, NotFound } from '../../../platform/errors.ts';
+import { AppError } from '../../../platform/errors.ts';
 import type { AppEnv } from '../../../platform/http/context.ts';
 import { setFlash } from '../../../platform/http/flash.ts';
 import { renderPage } from '../../../ui/render.tsx';
+import { requireAdmin } from '../../accounts/index.ts';
 import { requireCreator } from '../../creators/index.ts';
 import { connectAccount } from '../checkout.ts';
 import { reconciliationFlags, refundOrder, salesCsv, salesPage } from '../sales.ts';
@@ -35,7 +36,7 @@ export function salesRoutes(deps: Deps) {
         ? 'Refunded. The buyer no longer has access.'
         : 'Refund requested. Access ends as soon as the payment processor confirms it.');
     } catch (err) {
-      if (!(err instanceof AppError) || err.status !== 409) throw err;
+      if (!(err instanceof AppError) || (err.status !== 409 && err.status !== 503)) throw err;
       setFlash(c, deps.config, 'error', err.message);
     }
     return c.redirect('/dashboard/sales', 303);
@@ -48,8 +49,7 @@ export function salesRoutes(deps: Deps) {
     return c.redirect(url, 303);
   });
 
-  app.get('/admin/reconciliation', async (c) => {
-    if (!c.get('viewer')?.isAdmin) throw new NotFound();
+  app.get('/admin/reconciliation', requireAdmin, async (c) => {
     return renderPage(c, { title: 'Reconciliation', devMode }, <ReconciliationPage flags={await reconciliationFlags(deps)} />);
   });
   return app;

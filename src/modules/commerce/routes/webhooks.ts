@@ -1,5 +1,7 @@
 // POST /webhooks/<provider>: the raw body is read as text and verified before anything else.
-import { Hono } from 'hono';
+// Stripe's Connect endpoint (events on creators' connected accounts) may also be pointed at
+// /webhooks/stripe/connect; both paths accept a signature made with either configured secret.
+import { Hono, type Context } from 'hono';
 import type { Deps } from '../../../deps.ts';
 import type { AppEnv } from '../../../platform/http/context.ts';
 import { WebhookSignatureError } from '../../../platform/payments/types.ts';
@@ -7,9 +9,7 @@ import { processWebhook } from '../webhooks.ts';
 
 export function webhookRoutes(deps: Deps) {
   const app = new Hono<AppEnv>();
-  app.post('/webhooks/:provider', async (c) => {
-    // Only the configured provider's endpoint exists; the other would accept nothing anyway.
-    if (c.req.param('provider') !== deps.payments.name) return c.json({ error: 'unknown webhook endpoint' }, 404);
+  const receive = async (c: Context<AppEnv>) => {
     const raw = await c.req.text();
     try {
       const outcome = await processWebhook(deps, raw, (name) => c.req.header(name));
@@ -21,6 +21,9 @@ export function webhookRoutes(deps: Deps) {
       }
       throw err; // a database failure: 5xx, so the provider retries later
     }
-  });
+  };
+  // Only the configured provider's endpoint exists; the other would accept nothing anyway.
+  app.post('/webhooks/:provider', (c) => (c.req.param('provider') === deps.payments.name ? receive(c) : c.json({ error: 'unknown webhook endpoint' }, 404)));
+  app.post('/webhooks/stripe/connect', (c) => (deps.payments.name === 'stripe' ? receive(c) : c.json({ error: 'unknown webhook endpoint' }, 404)));
   return app;
 }

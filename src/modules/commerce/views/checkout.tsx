@@ -38,6 +38,18 @@ export function CheckoutFields(p: Omit<RetryProps, 'title' | 'message' | 'backHr
   );
 }
 
+/** After a guest's free claim: the link is in their inbox (sent whether or not the address already had it). */
+export function EmailSentPage() {
+  return (
+    <section class="card narrow">
+      <h1>Check your inbox</h1>
+      <p>We have emailed the link to the address you entered. It can take a minute to arrive; look in your spam folder if it does not.</p>
+      <p class="muted">The link keeps working without an account. Sign up or log in with the same address and confirm it to find everything in your library too.</p>
+      <p><a href="/discover">Keep browsing</a></p>
+    </section>
+  );
+}
+
 export function TipPage(p: { creatorName: string; username: string; currency: string; csrfToken: string; checkoutKey: string; signedIn: boolean; errors: FieldErrors; amount: string; email: string }) {
   return (
     <section class="card narrow">

@@ -1,10 +1,24 @@
-// The fan library (everything bought, claimed or tipped, grouped by creator) and receipts.
+// The fan library (everything bought, claimed or tipped, grouped by creator; an album is one
+// entry with its items) and receipts. Each line and album item takes an optional `actions`
+// slot (play, read, download …) that the playback module fills; the view only places it.
+import type { Child } from 'hono/jsx';
 import { formatMoney } from '../../catalog/index.ts';
 import type { SaleState } from '../sales.ts';
 
+export interface LibraryTrack { item_id: string; title: string; actions?: Child }
+
+export interface LibraryLine {
+  item_id: string | null;
+  project_id?: string | null;
+  title: string;
+  /** Album lines: the album's items now (including ones added after the purchase). */
+  items?: LibraryTrack[];
+  actions?: Child;
+}
+
 export interface LibraryOrder {
   order_id: string; kind: string; created_at: Date; currency: string; amount_paid: number; entitled: boolean; state: SaleState;
-  creator_username: string; creator_name: string; lines: { item_id: string | null; title: string }[];
+  creator_username: string; creator_name: string; lines: LibraryLine[];
 }
 
 const money = (amount: number, currency: string) => formatMoney({ amount, currency });
@@ -23,14 +37,7 @@ export function LibraryPage(p: { orders: LibraryOrder[]; justBought: string | un
         <section class="card library-creator" aria-label={orders[0]!.creator_name}>
           <h2><a href={`/@${username}`}>{orders[0]!.creator_name}</a></h2>
           <ul class="library-list">
-            {orders.flatMap((o) => o.lines.map((l) => (
-              <li>
-                {o.kind === 'tip' ? <span>{l.title}</span> : l.item_id && o.entitled ? <a href={`/i/${l.item_id}`}>{l.title}</a> : <span>{l.title}</span>}
-                {' '}<span class="muted">· {o.kind === 'claim' ? 'claimed free' : money(o.amount_paid, o.currency)} · {o.created_at.toISOString().slice(0, 10)}</span>
-                {!o.entitled && o.kind !== 'tip' ? <span class="badge"> {o.state} — no longer available</span> : null}
-                {' '}<a href={`/library/orders/${o.order_id}`}>Receipt</a>
-              </li>
-            )))}
+            {orders.flatMap((o) => o.lines.map((l) => <LibraryEntry order={o} line={l} />))}
           </ul>
         </section>
       ))}
@@ -38,15 +45,54 @@ export function LibraryPage(p: { orders: LibraryOrder[]; justBought: string | un
   );
 }
 
+function LibraryEntry(p: { order: LibraryOrder; line: LibraryLine }) {
+  const { order: o, line: l } = p;
+  const open = o.entitled && o.kind !== 'tip';
+  const meta = (
+    <>
+      {' '}<span class="muted">· {o.kind === 'claim' ? 'claimed free' : money(o.amount_paid, o.currency)} · {o.created_at.toISOString().slice(0, 10)}</span>
+      {!o.entitled && o.kind !== 'tip' ? <span class="badge"> {o.state} — no longer available</span> : null}
+      {' '}<a href={`/library/orders/${o.order_id}`}>Receipt</a>
+    </>
+  );
+  if (l.items) {
+    return (
+      <li class="library-album">
+        <strong>{l.title}</strong> <span class="badge">Album · {l.items.length === 1 ? '1 item' : `${l.items.length} items`}</span>{meta}
+        {open && l.actions ? <span class="library-actions">{l.actions}</span> : null}
+        {open ? (
+          <ol class="library-tracks">
+            {l.items.map((track) => (
+              <li><a href={`/i/${track.item_id}`}>{track.title}</a>{track.actions ? <span class="library-actions">{track.actions}</span> : null}</li>
+            ))}
+          </ol>
+        ) : null}
+      </li>
+    );
+  }
+  return (
+    <li>
+      {open && l.item_id ? <a href={`/i/${l.item_id}`}>{l.title}</a> : <span>{l.title}</span>}{meta}
+      {open && l.actions ? <span class="library-actions">{l.actions}</span> : null}
+    </li>
+  );
+}
+
 export function ReceiptPage(p: { order: LibraryOrder & { buyer_email: string; amount_total: number; amount_refunded: number }; linkQuery: string }) {
   const o = p.order;
+  const open = o.entitled && o.kind !== 'tip';
   return (
     <section class="card narrow">
       <h1>Receipt</h1>
       <p>From <a href={`/@${o.creator_username}`}>{o.creator_name}</a> · {o.created_at.toISOString().slice(0, 10)} · to {o.buyer_email}</p>
       <table class="table">
         <tbody>{o.lines.map((l) => (
-          <tr><td>{l.item_id && o.entitled && o.kind !== 'tip' ? <a href={`/i/${l.item_id}${p.linkQuery}`}>{l.title}</a> : l.title}</td></tr>
+          <tr><td>
+            {l.items ? <>
+              <strong>{l.title}</strong> <span class="muted">(the whole album)</span>
+              {open ? <ol class="library-tracks">{l.items.map((track) => <li><a href={`/i/${track.item_id}${p.linkQuery}`}>{track.title}</a></li>)}</ol> : null}
+            </> : l.item_id && open ? <a href={`/i/${l.item_id}${p.linkQuery}`}>{l.title}</a> : l.title}
+          </td></tr>
         ))}</tbody>
       </table>
       <p>Total: <strong>{money(o.amount_total, o.currency)}</strong>{o.amount_refunded > 0 ? <> · refunded {money(o.amount_refunded, o.currency)}</> : null}</p>

@@ -14,13 +14,14 @@ export interface SalesProps {
   sales: { order_id: string; created_at: Date; kind: string; titles: string | null; buyer_email: string; currency: string;
     amount_paid: number; amount_refunded: number; dispute_open: boolean; dispute_lost: boolean }[];
   payouts: { payout_ref: string; amount: number; currency: string; status: string; created_at: Date }[];
+  byItem: { itemId: string | null; title: string; currency: string; sales: number; net: number }[];
 }
 
 export function SalesPage(p: SalesProps) {
   return (
     <section>
       <h1>Sales</h1>
-      <p><a href="/dashboard">Dashboard</a> · <a href="/dashboard/sales.csv" download>Export CSV</a></p>
+      <p><a href="/dashboard">← Dashboard</a> · <a href="/dashboard/sales.csv" download>Export CSV</a></p>
       <section class="card" aria-labelledby="acct-h">
         <h2 id="acct-h">Payments account {p.provider === 'local' ? <span class="badge">TEST MODE</span> : null}</h2>
         {p.account ? (
@@ -41,6 +42,21 @@ export function SalesPage(p: SalesProps) {
                 <td class="num">{money(m.paidOut, m.currency)}</td><td class="num">{money(m.balance, m.currency)}</td></tr>
             ))}</tbody>
           </table>
+        )}
+      </section>
+      <section aria-labelledby="items-h">
+        <h2 id="items-h">By item</h2>
+        {p.byItem.length === 0 ? <p class="muted">No item sold yet.</p> : (
+          <>
+            <p class="muted">Album sales count for each of their items; an album’s revenue is split across its items in equal shares.</p>
+            <table class="table">
+              <thead><tr><th>Item</th><th>Sales</th><th>Revenue</th></tr></thead>
+              <tbody>{p.byItem.map((r) => (
+                <tr><td>{r.itemId ? <a href={`/i/${r.itemId}`}>{r.title}</a> : <>{r.title} <span class="muted">(deleted)</span></>}</td>
+                  <td class="num">{r.sales}</td><td class="num">{money(r.net, r.currency)}</td></tr>
+              ))}</tbody>
+            </table>
+          </>
         )}
       </section>
       <section aria-labelledby="sales-h">
@@ -82,7 +98,10 @@ export function SalesPage(p: SalesProps) {
 export function ReconciliationPage(p: { flags: { username: string; currency: string; ledger_net: number; provider_net: number; checked_at: Date }[] }) {
   return (
     <section>
+      <p><a href="/admin">← Admin</a></p>
       <h1>Payment reconciliation</h1>
+      <p class="muted">Per creator and currency: what the ledger says was charged minus refunded, against the charges and refunds of our checkouts in
+        the creator’s Stripe balance history. Fees, disputes, payouts and the creator’s other sales are not compared.</p>
       {p.flags.length === 0 ? <p>The ledger matches the payment provider for every creator.</p> : (
         <table class="table">
           <thead><tr><th>Creator</th><th>Currency</th><th>Ledger</th><th>Provider</th><th>Checked</th></tr></thead>

@@ -65,7 +65,7 @@ export function precisionHint(currency: string): string {
   return `${currency} uses ${exponent} decimal places: enter amounts like 12.${'50'.padEnd(exponent, '0')}.`;
 }
 
-function MoneyInput(p: { name: string; label: string; value?: string; error?: string; hint: string; currency: string }) {
+export function MoneyInput(p: { name: string; label: string; value?: string; error?: string; hint: string; currency: string }) {
   const id = `f-${p.name}`;
   return (
     <div class={p.error ? 'field field-invalid' : 'field'}>

@@ -12,7 +12,7 @@ export function DashboardPage(p: { username: string; projects: ProjectRow[]; ite
       <header class="dash-header">
         <div>
           <h1>Dashboard</h1>
-          <p class="muted">Your public page: <a href={`/@${p.username}`}>/@{p.username}</a> · <a href="/dashboard/settings">Profile and tier</a></p>
+          <p class="muted">Your public page: <a href={`/@${p.username}`}>/@{p.username}</a> · <a href="/dashboard/settings">Profile and tier</a> · <a href="/dashboard/sales">Sales and payouts</a></p>
         </div>
         {p.projects.length ? <a class="button" href="/dashboard/projects/new">New project</a> : null}
       </header>

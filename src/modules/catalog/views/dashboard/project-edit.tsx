@@ -2,6 +2,7 @@
 import { Field, type FieldErrors } from '../../../../ui/form.tsx';
 import type { AiUse, ItemType, PublishStatus } from '../../tables.ts';
 import { AI_LABELS, StatusBadge, TYPE_LABELS } from '../shared.tsx';
+import { AlbumPriceFields } from './album-price-fields.tsx';
 import { PostForm, SelectField, TextArea } from './fields.tsx';
 import { MARKDOWN_HINT } from './project-wizard.tsx';
 
@@ -15,7 +16,7 @@ export const PROJECT_STATUS_OPTIONS = [
 ];
 
 export function ProjectEditPage(p: {
-  project: ProjectView; items: ProjectItem[]; values: Record<string, string>; errors: FieldErrors; csrfToken: string; username: string;
+  project: ProjectView; items: ProjectItem[]; values: Record<string, string>; errors: FieldErrors; csrfToken: string; username: string; currency: string;
 }) {
   const { project } = p;
   return (
@@ -60,6 +61,7 @@ export function ProjectEditPage(p: {
           <Field name="title" label="Title" value={p.values.title} error={p.errors.title} maxlength={200} required />
           <TextArea name="description" label="Description" value={p.values.description} error={p.errors.description} hint={MARKDOWN_HINT} rows={8} />
           <SelectField name="status" label="Status" options={PROJECT_STATUS_OPTIONS} value={p.values.status} error={p.errors.status} />
+          <AlbumPriceFields values={p.values} errors={p.errors} currency={p.currency} />
           <div class="wizard-actions"><button type="submit" class="button">Save project</button></div>
         </PostForm>
       </section>

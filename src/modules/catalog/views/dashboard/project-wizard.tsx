@@ -4,13 +4,14 @@
 import { Field, type FieldErrors } from '../../../../ui/form.tsx';
 import { slugify } from '../../slugs.ts';
 import { Markdown } from '../shared.tsx';
+import { AlbumPriceFields, AlbumPriceHidden, albumPriceSummary } from './album-price-fields.tsx';
 import { PostForm, StepList, TextArea } from './fields.tsx';
 
 export type ProjectStep = 'basics' | 'review';
 
 export const MARKDOWN_HINT = 'Markdown: **bold**, *italic*, [links](https://…), lists, ## headings.';
 
-export function ProjectWizardPage(p: { step: ProjectStep; values: Record<string, string>; errors: FieldErrors; csrfToken: string; username: string }) {
+export function ProjectWizardPage(p: { step: ProjectStep; values: Record<string, string>; errors: FieldErrors; csrfToken: string; username: string; currency: string }) {
   return (
     <section class="dash wizard">
       <p><a href="/dashboard">← Dashboard</a></p>
@@ -27,7 +28,7 @@ export function ProjectWizardPage(p: { step: ProjectStep; values: Record<string,
   );
 }
 
-function Basics(p: { values: Record<string, string>; errors: FieldErrors; csrfToken: string }) {
+function Basics(p: { values: Record<string, string>; errors: FieldErrors; csrfToken: string; currency: string }) {
   return (
     <>
       <h1>New project</h1>
@@ -36,6 +37,7 @@ function Basics(p: { values: Record<string, string>; errors: FieldErrors; csrfTo
         <input type="hidden" name="step" value="basics" />
         <Field name="title" label="Title" value={p.values.title} error={p.errors.title} maxlength={200} required autofocus />
         <TextArea name="description" label="Description" value={p.values.description} error={p.errors.description} hint={MARKDOWN_HINT} rows={8} />
+        <AlbumPriceFields values={p.values} errors={p.errors} currency={p.currency} />
         <div class="wizard-actions">
           <button type="submit" name="go" value="next" class="button">Next: review</button>
           <a class="button button-secondary" href="/dashboard">Cancel</a>
@@ -45,7 +47,7 @@ function Basics(p: { values: Record<string, string>; errors: FieldErrors; csrfTo
   );
 }
 
-function Review(p: { values: Record<string, string>; errors: FieldErrors; csrfToken: string; username: string }) {
+function Review(p: { values: Record<string, string>; errors: FieldErrors; csrfToken: string; username: string; currency: string }) {
   const title = p.values.title ?? '';
   const description = p.values.description ?? '';
   return (
@@ -55,12 +57,14 @@ function Review(p: { values: Record<string, string>; errors: FieldErrors; csrfTo
         <dt>Title</dt><dd>{title}</dd>
         <dt>Web address</dt><dd><code>/@{p.username}/{slugify(title) || 'project'}</code> <span class="muted">(a number is added if you already use it)</span></dd>
         <dt>Description</dt><dd>{description.trim() ? <Markdown source={description} /> : <span class="muted">No description yet — you can add one later.</span>}</dd>
+        <dt>Whole project</dt><dd>{albumPriceSummary(p.values, p.currency)}</dd>
       </dl>
       <p class="muted">Publishing the project makes its page visible; each item is published on its own once it has a price and an AI-use label.</p>
       <PostForm action="/dashboard/projects/new" csrfToken={p.csrfToken} errors={p.errors} class="stack-form wizard-actions-form">
         <input type="hidden" name="step" value="review" />
         <input type="hidden" name="title" value={title} />
         <input type="hidden" name="description" value={description} />
+        <AlbumPriceHidden values={p.values} />
         <div class="wizard-actions">
           <button type="submit" name="go" value="publish" class="button">Create and publish</button>
           <button type="submit" name="go" value="draft" class="button button-secondary">Create as draft</button>

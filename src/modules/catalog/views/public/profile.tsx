@@ -2,6 +2,7 @@
 import type { CreatorLink } from '../../../creators/index.ts';
 import { Markdown, priceLabel, TYPE_LABELS } from '../shared.tsx';
 import type { ItemType, PriceKind } from '../../tables.ts';
+import { TipLink } from './album-box.tsx';
 
 export interface ProfileProps {
   username: string;
@@ -25,6 +26,7 @@ export function ProfilePage(p: ProfileProps) {
       </header>
       {p.isOwner ? <p class="banner owner-note">This is your public page. <a href="/dashboard/settings">Edit profile</a> · <a href="/dashboard">Dashboard</a></p> : null}
       <Markdown source={p.bio} />
+      {p.isOwner ? null : <TipLink username={p.username} displayName={p.displayName} />}
       {p.links.length ? (
         <ul class="link-list" aria-label="Links">
           {p.links.map((l) => <li><a href={l.url} rel="nofollow ugc noopener noreferrer">{l.label}</a></li>)}

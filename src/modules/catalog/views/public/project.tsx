@@ -2,14 +2,16 @@
 import type { Child } from 'hono/jsx';
 import { Markdown, priceLabel, StatusBadge, TYPE_LABELS } from '../shared.tsx';
 import type { ItemType, PriceKind, PublishStatus } from '../../tables.ts';
+import { AlbumBuyBox, TipLink, type AlbumBuyState, type AlbumForSale } from './album-box.tsx';
 
 export interface ProjectPageProps {
   creator: { username: string; display_name: string };
-  project: { id: string; title: string; description: string; status: PublishStatus };
+  project: { id: string; title: string; description: string; status: PublishStatus } & AlbumForSale;
   items: { id: string; title: string; type: ItemType; status: PublishStatus; price_kind: PriceKind; price_amount: number; price_suggested: number | null; currency: string; release_date: string | null }[];
   isOwner: boolean;
   /** The track list and album downloads, rendered by the playback module. */
   media?: Child;
+  album: AlbumBuyState;
 }
 
 export function ProjectPage(p: ProjectPageProps) {
@@ -21,6 +23,8 @@ export function ProjectPage(p: ProjectPageProps) {
       <div class="cover-placeholder" aria-hidden="true">{[...p.project.title][0]?.toUpperCase()}</div>
       {p.media}
       <Markdown source={p.project.description} />
+      <AlbumBuyBox project={p.project} itemCount={p.items.filter((i) => i.status === 'published').length} isOwner={p.isOwner} buy={p.album} />
+      {p.isOwner ? null : <TipLink username={p.creator.username} displayName={p.creator.display_name} />}
       <h2>Items</h2>
       {p.items.length === 0 ? (
         <p class="empty">{p.isOwner ? 'No items yet. Add one from the project editor.' : 'Nothing here yet.'}</p>
