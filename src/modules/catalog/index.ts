@@ -12,4 +12,5 @@ export { formatMoney, parseMoney, toDecimalString, splitLargestRemainder } from 
 export { getOwnedItem, listVersions } from './items-service.ts';
 // For playback: items and projects with what access checks, queues and zips need.
 export { getVisibleProject } from './projects-service.ts';
+export { itemSummaries } from './queries/items.ts';
 export type { PreviewMode } from './tables.ts';

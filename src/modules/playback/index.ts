@@ -3,4 +3,4 @@
 export { accessTo, type Access, type ItemForAccess, type Listener } from './access.ts';
 export { playbackRoutes } from './routes.tsx';
 export { playbackJobs, ZIP_CLEANUP_JOB } from './jobs.ts';
-export { itemMediaSection, projectMediaSection } from './sections.tsx';
+export { itemMediaSection, libraryActions, projectMediaSection } from './sections.tsx';

@@ -210,6 +210,9 @@ describe('downloads', () => {
     assert.equal(refused.headers.get('location'), `/i/${item.clip}#buy`);
 
     await buy(fan, item.clip);
+    const library = await fan.client.get('/library');
+    assert.match(library.html, new RegExp(`data-file="${file.clip}"[^>]*data-queue="library"`), 'the library plays it in the site player');
+    assert.match(library.html, new RegExp(`href="/i/${item.clip}#downloads-h">Download</a>`));
     const page = await fan.client.get(`/i/${item.clip}`);
     assert.match(page.html, new RegExp(`/download/${file.clip}/mp3-320`));
     const res = await fan.client.get(`/download/${file.clip}/mp3-320`);

@@ -141,3 +141,10 @@ export function addItemSales(db: Executor, itemIds: string[], delta: 1 | -1) {
   if (!itemIds.length) return Promise.resolve([]);
   return db.updateTable('items').set({ sales_count: sql`greatest(sales_count + ${delta}, 0)` }).where('id', 'in', itemIds).execute();
 }
+
+/** Type, title and creator of several items at once (the library's play and download actions). */
+export function itemSummaries(db: Executor, itemIds: string[]) {
+  if (!itemIds.length) return Promise.resolve([]);
+  return db.selectFrom('items as i').innerJoin('users as u', 'u.id', 'i.creator_id')
+    .select(['i.id', 'i.type', 'i.title', 'u.display_name as creator_name']).where('i.id', 'in', itemIds).execute();
+}

@@ -4,6 +4,7 @@ import type { Deps } from '../../../deps.ts';
 import type { AppEnv } from '../../../platform/http/context.ts';
 import { renderPage } from '../../../ui/render.tsx';
 import { requireViewer } from '../../accounts/index.ts';
+import { libraryActions } from '../../playback/index.ts';
 import { library, receipt } from '../library.ts';
 import { LibraryPage, ReceiptPage } from '../views/library.tsx';
 
@@ -13,7 +14,14 @@ export function libraryRoutes(deps: Deps) {
 
   app.get('/library', requireViewer, async (c) => {
     const orders = await library(deps, c.get('viewer')!.id);
-    return renderPage(c, { title: 'Library', devMode }, <LibraryPage orders={orders} justBought={c.req.query('order')} />);
+    // Play, read and download come from playback, for the lines that still give access.
+    const open = (o: (typeof orders)[number]) => o.entitled && o.kind !== 'tip';
+    const actionsFor = await libraryActions(deps, orders.filter(open).flatMap((o) => o.lines.flatMap((l) => [l.item_id ?? '', ...(l.items ?? []).map((i) => i.item_id)])));
+    const withActions = orders.map((o) => !open(o) ? o : {
+      ...o,
+      lines: o.lines.map((l) => ({ ...l, actions: l.item_id ? actionsFor(l.item_id) : null, items: l.items?.map((t) => ({ ...t, actions: actionsFor(t.item_id) })) })),
+    });
+    return renderPage(c, { title: 'Library', devMode }, <LibraryPage orders={withActions} justBought={c.req.query('order')} />);
   });
 
   app.get('/library/orders/:id', async (c) => {

@@ -130,3 +130,22 @@ export function ProjectMedia(p: { data: ProjectMediaData }) {
     </section>
   );
 }
+
+const VERBS: Record<string, string> = { audio: 'Listen', video: 'Watch', text: 'Read', image: 'View', download: 'Open' };
+
+/** Compact actions on a library line: play into the site player, open, download. */
+export function LibraryActions(p: { item: { id: string; type: string; title: string; creator_name: string }; audio: { id: string; duration: number | null } | null; hasFiles: boolean }) {
+  const { item } = p;
+  return (
+    <span class="library-item-actions">
+      {p.audio ? (
+        <span data-track data-file={p.audio.id} data-title={item.title} data-artist={item.creator_name} data-href={`/i/${item.id}`}
+          data-duration={String(p.audio.duration ?? '')} data-queue="library" class="library-play">
+          <button type="button" class="track-play js-only" aria-label={`Play ${item.title}`}><PlayPauseIcons /></button>
+        </span>
+      ) : null}
+      <a href={`/i/${item.id}`}>{VERBS[item.type] ?? 'Open'}</a>
+      {p.hasFiles ? <> · <a href={`/i/${item.id}#downloads-h`}>Download</a></> : null}
+    </span>
+  );
+}
