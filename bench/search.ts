@@ -14,7 +14,7 @@ import { sql, type Kysely } from 'kysely';
 import type pg from 'pg';
 import type { Database } from '../src/deps.ts';
 import { refreshSearchDocs } from '../src/modules/catalog/queries/items.ts';
-import { FUZZY_BANDS, fuzzySettings, normalizeSearchQuery, onlyBitmapScans, SEARCH_BUDGET_MS, searchItems, searchQueries } from '../src/modules/catalog/queries/search.ts';
+import { FUZZY_BANDS, fuzzySettings, normalizeSearchQuery, onlyBitmapScans, SEARCH_BUDGET_MS, searchItems, searchQueries } from '../src/modules/catalog/queries/text-search.ts';
 import { createKysely, createPool } from '../src/platform/db.ts';
 import { isMain, percentile, runAlone, startDatabase, type Bench, type Figure } from './lib.ts';
 

@@ -9,7 +9,8 @@ import { TestClient } from '../../../test/support/client.ts';
 import { publishedProject, signUpCreator, type TestUser } from '../../../test/support/factories.ts';
 import { createItem, setItemsStatus, updateItem } from './items-service.ts';
 import { createProject, setProjectsStatus } from './projects-service.ts';
-import { decodeCursor, encodeCursor, listPublished, normalizeSearchQuery, searchItems, type DiscoverSort } from './queries/search.ts';
+import { decodeCursor, encodeCursor, listPublished, type DiscoverSort } from './queries/search.ts';
+import { normalizeSearchQuery, searchItems } from './queries/text-search.ts';
 
 let t: TestApp;
 let alice: TestUser;
@@ -268,10 +269,61 @@ describe('search', () => {
     const onBudgetExceeded = () => { cut++; };
     assert.deepEqual((await searchItems(t.deps.db, 'quinquereme', { limit: 30, budgetMs: 0, onBudgetExceeded })).map((h) => h.id), [id]);
     assert.equal(cut, 1, 'few exact matches: the fuzzy tier would run, but there is no time left');
-    assert.deepEqual(await searchItems(t.deps.db, 'quinqeureme', { limit: 30, budgetMs: 0, onBudgetExceeded }), []);
+    // A dropped letter (not a transposition) needs the fuzzy tier.
+    assert.deepEqual(await searchItems(t.deps.db, 'quinqereme', { limit: 30, budgetMs: 0, onBudgetExceeded }), []);
     assert.equal(cut, 2);
-    assert.deepEqual((await searchItems(t.deps.db, 'quinqeureme', { limit: 30, budgetMs: Infinity })).map((h) => h.id), [id], 'with time, the misspelling is found');
-    await assert.rejects(t.deps.db.transaction().execute((tx) => searchItems(tx, 'quinqeureme', { limit: 30 })), /pass the pool/);
+    assert.deepEqual((await searchItems(t.deps.db, 'quinqereme', { limit: 30, budgetMs: Infinity })).map((h) => h.id), [id], 'with time, the misspelling is found');
+    await assert.rejects(t.deps.db.transaction().execute((tx) => searchItems(tx, 'quinqereme', { limit: 30 })), /pass the pool/);
+  });
+
+  test('single transposed letters are corrected, even with no time left for the fuzzy tier', async () => {
+    const { itemIds: [velvet, marbled, marbeld] } = await publishedProject(t, bob, 'Harbourmaster Tapes', [
+      { type: 'audio', title: 'Velvetine Lanternfish' }, { type: 'audio', title: 'Marbled Gloaming' }, { type: 'audio', title: 'Marbeld Gloaming' },
+    ]);
+    const ids = async (q: string) => (await searchItems(t.deps.db, q, { limit: 30, budgetMs: 0 })).map((h) => h.id);
+    for (const q of ['velvetnie', 'evlvetine', 'lanternfihs', 'Vélvetnie', 'velvetnie lanternfish', 'harbourmaster velvetnie']) {
+      assert.deepEqual(await ids(q), [velvet], q);
+    }
+    // As typed, in the app: the misspelt, accent-free query finds it on the page.
+    assert.deepEqual(idsIn((await get('/search?q=velvteine')).html), [velvet]);
+    // A typed word that is a real word too: its exact matches first, then the correction's.
+    const both = await searchItems(t.deps.db, 'marbeld gloaming', { limit: 30, budgetMs: 0 });
+    assert.deepEqual(both.map((h) => h.id), [marbeld, marbled]);
+    assert.ok(both[0]!.rank >= 2 && both[1]!.rank > 1 && both[1]!.rank < 2, 'corrected matches rank between exact and fuzzy ones');
+    // Two swaps in one word, or a swap in a word of three letters, are not corrections.
+    assert.deepEqual(await ids('evlvetnie'), []);
+    const { itemIds: [owl] } = await publishedProject(t, bob, 'Short words', [{ type: 'image', title: 'Zqx Owl' }]);
+    assert.ok(!(await ids('qzx')).includes(owl!), 'three-letter words are not corrected');
+  });
+
+  test('search follows every change that feeds it: project titles, tags, publishing, deletes', async () => {
+    const tag = root();
+    const c = alice.client;
+    const { project: p, itemIds: [kept, deleted] } = await project(alice, `${tag}/marsupialine`, [
+      { type: 'audio', title: 'Brindlewood Anthem' }, { type: 'text', title: 'Brindlewood Coda' },
+    ], 'Tessellate Orchard');
+    const found = async (q: string) => idsIn((await get(`/search?q=${encodeURIComponent(q)}`)).html);
+    assert.deepEqual(new Set(await found('tessellate')), new Set([kept, deleted]));
+    await c.get(`/dashboard/projects/${p.id}`);
+    assert.equal((await c.post(`/dashboard/projects/${p.id}`, { title: 'Quillfeather Orchard', description: '', status: 'published' })).status, 303);
+    assert.deepEqual(await found('tessellate'), [], 'the old project title is gone');
+    assert.deepEqual(new Set(await found('quillfeather')), new Set([kept, deleted]));
+
+    await c.get(`/dashboard/items/${kept}/edit?step=details`);
+    assert.equal((await c.post(`/dashboard/items/${kept}/edit?step=details`, { title: 'Brindlewood Anthem', tags: `${tag}/wombatine` })).status, 303);
+    assert.deepEqual(await found('wombatine'), [kept]);
+    assert.deepEqual(await found('marsupialine'), [deleted], 'the removed tag no longer finds the item');
+
+    assert.equal((await c.post(`/dashboard/items/${kept}/unpublish`)).status, 303);
+    assert.deepEqual(await found('wombatine'), [], 'unpublished: not found');
+    assert.equal((await c.post(`/dashboard/items/${kept}/publish`)).status, 303);
+    assert.deepEqual(await found('wombatine'), [kept], 'published again: found');
+
+    await c.get('/dashboard');
+    assert.equal((await c.post('/dashboard/items/bulk', { action: 'delete', confirm: 'yes', ids: deleted! })).status, 303);
+    assert.deepEqual(await found('brindlewood'), [kept], 'a deleted item is gone');
+    assert.equal((await c.post('/dashboard/projects/bulk', { action: 'delete', confirm: 'yes', ids: p.id })).status, 303);
+    assert.deepEqual(await found('brindlewood'), [], 'so are the items of a deleted project');
   });
 
   test('drafts, unpublished items and items in unpublished projects are never found', async () => {

@@ -7,6 +7,8 @@ export type { CatalogTables, PriceKind, ItemType } from './tables.ts';
 // For commerce: what an item or album costs and who sells it, and the sales count it maintains.
 export { addItemSales, findItem } from './queries/items.ts';
 export { findProjectForSale, publishedProjectItems } from './queries/album.ts';
+// For creators: a new display name must reach the search documents of the creator's items.
+export { refreshSearchDocs } from './queries/items.ts';
 export { formatMoney, parseMoney, toDecimalString, splitLargestRemainder } from './money.ts';
 // For the media module: uploads attach to items the creator owns.
 export { getOwnedItem, listVersions } from './items-service.ts';

@@ -5,6 +5,7 @@ import { NotFound, ValidationError } from '../../platform/errors.ts';
 import type { Viewer } from '../../platform/http/context.ts';
 import { readText } from '../../platform/validate.ts';
 import { grantCreator, setDisplayName } from '../accounts/index.ts';
+import { refreshSearchDocs } from '../catalog/index.ts';
 import { BIO_MAX, checkCurrency, checkTier, parseLinks } from './profile-input.ts';
 import * as q from './queries.ts';
 
@@ -45,6 +46,8 @@ export async function updateCreatorSettings(deps: Deps, viewer: Viewer, input: R
   await deps.db.transaction().execute(async (tx) => {
     await setDisplayName(tx, viewer.id, displayName.value);
     await q.updateCreator(tx, viewer.id, { tier, currency: currency.value, bio: bio.value, links: links.value });
+    // Search documents carry the creator's name: find their items by the new one from now on.
+    if (displayName.value !== viewer.displayName) await refreshSearchDocs(tx, { creatorId: viewer.id });
   });
 }
 

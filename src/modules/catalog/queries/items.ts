@@ -2,6 +2,7 @@
 import { sql, type Insertable, type Updateable } from 'kysely';
 import type { Executor } from '../../../deps.ts';
 import type { CatalogTables, PublishStatus } from '../tables.ts';
+import { CORRECT_MIN_LENGTH } from './corrections.ts';
 
 type ItemInsert = Insertable<CatalogTables['items']>;
 type ItemUpdate = Updateable<CatalogTables['items']>;
@@ -112,9 +113,12 @@ export async function replaceChapters(db: Executor, itemId: string, chapters: { 
 
 /**
  * Recomputes search_doc (title, project, creator, tags; unaccented, lower case) for the given
- * items, or for every item of a project or creator after a rename.
+ * items, or for every item of a project or creator after a rename, and adds the words of the new
+ * documents to search_words (the vocabulary typo correction checks; see corrections.ts). The
+ * words go in sorted, so two transactions adding overlapping words never wait on each other in
+ * a cycle.
  */
-export function refreshSearchDocs(db: Executor, scope: { itemIds?: string[]; projectId?: string; creatorId?: string }) {
+export async function refreshSearchDocs(db: Executor, scope: { itemIds?: string[]; projectId?: string; creatorId?: string }) {
   let q = db.updateTable('items as i')
     .set({
       search_doc: sql<string>`lower(immutable_unaccent(concat_ws(' ', i.title,
@@ -125,7 +129,12 @@ export function refreshSearchDocs(db: Executor, scope: { itemIds?: string[]; pro
   if (scope.itemIds) q = q.where('i.id', 'in', scope.itemIds.length ? scope.itemIds : ['00000000-0000-0000-0000-000000000000']);
   if (scope.projectId) q = q.where('i.project_id', '=', scope.projectId);
   if (scope.creatorId) q = q.where('i.creator_id', '=', scope.creatorId);
-  return q.execute();
+  await db.with('changed', () => q.returning('i.search_doc'))
+    .insertInto('search_words').columns(['word'])
+    .expression(sql<{ word: string }>`SELECT DISTINCT w FROM changed, regexp_split_to_table(changed.search_doc, '[^[:alnum:]]+') AS w
+      WHERE length(w) BETWEEN ${CORRECT_MIN_LENGTH} AND 200 ORDER BY w`)
+    .onConflict((oc) => oc.column('word').doNothing())
+    .execute();
 }
 
 /** A creator's public items (item and project both published), newest first. */

@@ -35,9 +35,10 @@ import type { AppEnv } from '../../../platform/http/context.ts';
 import { renderPage } from '../../../ui/render.tsx';
 import { ITEM_TYPES, parseItemType } from '../item-input.ts';
 import {
-  childTagsWithCounts, decodeCursor, DISCOVER_SORTS, encodeCursor, findTag, listPublished, normalizeSearchQuery,
-  normalizeTagQuery, parseTagPath, SEARCH_MAX_CHARS, searchItems, suggestTags, type Cursor, type DiscoverSort, type PriceFilter,
+  childTagsWithCounts, decodeCursor, DISCOVER_SORTS, encodeCursor, findTag, listPublished,
+  normalizeTagQuery, parseTagPath, suggestTags, type Cursor, type DiscoverSort, type PriceFilter,
 } from '../queries/search.ts';
+import { normalizeSearchQuery, SEARCH_MAX_CHARS, searchItems } from '../queries/text-search.ts';
 import type { ItemType } from '../tables.ts';
 import { checkTagPath, tagAncestry } from '../tags.ts';
 import { DISCOVER_REGION, DiscoverPage, DiscoverResults, type DiscoverView } from '../views/discovery/discover-page.tsx';

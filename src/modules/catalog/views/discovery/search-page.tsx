@@ -1,6 +1,6 @@
 // /search: one input. Without JS the form submits normally; with htmx the input fetches results
 // as you type (250 ms after the last keystroke) and swaps only #search-results, pushing the URL.
-import type { SearchHit } from '../../queries/search.ts';
+import type { SearchHit } from '../../queries/text-search.ts';
 import { EmptyState, ResultList } from './results.tsx';
 
 export const SEARCH_REGION = 'search-results';
