@@ -16,3 +16,5 @@ export { getOwnedItem, listVersions } from './items-service.ts';
 export { getVisibleProject } from './projects-service.ts';
 export { itemSummaries } from './queries/items.ts';
 export type { PreviewMode } from './tables.ts';
+// For the media module: covers, once an uploaded image is processed (null removes one).
+export { checkObjectKey, setItemCover, setProjectCover, type CoverOwner } from './covers.ts';

@@ -20,7 +20,7 @@ export function findItem(db: Executor, itemId: string) {
     .innerJoin('projects as p', 'p.id', 'i.project_id')
     .innerJoin('users as u', 'u.id', 'i.creator_id')
     .selectAll('i')
-    .select(['p.title as project_title', 'p.slug as project_slug', 'p.status as project_status',
+    .select(['p.title as project_title', 'p.slug as project_slug', 'p.status as project_status', 'p.cover_key as project_cover_key',
       'u.username as creator_username', 'u.display_name as creator_name',
       sql<boolean>`i.status = 'published' AND p.status = 'published'`.as('is_public')])
     .where('i.id', '=', itemId).executeTakeFirst();
@@ -31,9 +31,15 @@ export function updateOwnedItem(db: Executor, creatorId: string, itemId: string,
     .where('id', '=', itemId).where('creator_id', '=', creatorId).executeTakeFirst();
 }
 
+export function setOwnedItemCover(db: Executor, creatorId: string, itemId: string, key: string | null) {
+  return db.updateTable('items').set({ cover_key: key, updated_at: sql`now()` })
+    .where('id', '=', itemId).where('creator_id', '=', creatorId).executeTakeFirst();
+}
+
 export function listProjectItems(db: Executor, projectId: string, opts: { publishedOnly: boolean }) {
   let q = db.selectFrom('items')
-    .select(['id', 'type', 'title', 'status', 'price_kind', 'price_amount', 'price_suggested', 'currency', 'release_date', 'ai_use', 'position'])
+    .select(['id', 'type', 'title', 'status', 'price_kind', 'price_amount', 'price_suggested', 'currency', 'release_date', 'ai_use', 'position',
+      sql<string | null>`coalesce(cover_key, (SELECT p.cover_key FROM projects p WHERE p.id = items.project_id))`.as('cover_key')])
     .where('project_id', '=', projectId);
   if (opts.publishedOnly) q = q.where('status', '=', 'published');
   return q.orderBy('position').orderBy('created_at').execute();
@@ -41,7 +47,8 @@ export function listProjectItems(db: Executor, projectId: string, opts: { publis
 
 export function listOwnedItems(db: Executor, creatorId: string) {
   return db.selectFrom('items as i').innerJoin('projects as p', 'p.id', 'i.project_id')
-    .select(['i.id', 'i.type', 'i.title', 'i.status', 'i.ai_use', 'i.updated_at', 'p.title as project_title', 'p.id as project_id'])
+    .select(['i.id', 'i.type', 'i.title', 'i.status', 'i.ai_use', 'i.updated_at', 'p.title as project_title', 'p.id as project_id',
+      sql<string | null>`coalesce(i.cover_key, p.cover_key)`.as('cover_key')])
     .where('i.creator_id', '=', creatorId).orderBy('i.updated_at', 'desc').execute();
 }
 
@@ -140,7 +147,8 @@ export async function refreshSearchDocs(db: Executor, scope: { itemIds?: string[
 /** A creator's public items (item and project both published), newest first. */
 export function listPublicItemsByCreator(db: Executor, creatorId: string, limit: number) {
   return db.selectFrom('items as i').innerJoin('projects as p', 'p.id', 'i.project_id')
-    .select(['i.id', 'i.title', 'i.type', 'i.price_kind', 'i.price_amount', 'i.price_suggested', 'i.currency', 'p.title as project_title'])
+    .select(['i.id', 'i.title', 'i.type', 'i.price_kind', 'i.price_amount', 'i.price_suggested', 'i.currency', 'p.title as project_title',
+      sql<string | null>`coalesce(i.cover_key, p.cover_key)`.as('cover_key')])
     .where('i.creator_id', '=', creatorId).where('i.status', '=', 'published').where('p.status', '=', 'published')
     .orderBy('i.published_at', 'desc').limit(limit).execute();
 }

@@ -2,6 +2,7 @@
 // tag or below it) and the typeahead fragment for /tags/suggest.
 import type { DiscoverSort, ItemCard, TagCount } from '../../queries/search.ts';
 import { SORT_LABELS } from './discover-page.tsx';
+import type { CoverUrls } from '../shared.tsx';
 import { EmptyState, Notices, Pager, ResultList } from './results.tsx';
 
 export const TAG_REGION = 'tag-results';
@@ -37,6 +38,8 @@ export interface TagView {
   nextHref: string | null;
   firstHref: string | null;
   notices: string[];
+  /** Cover image URLs by item id, once the media module provides them (else placeholders). */
+  coverUrls?: CoverUrls;
 }
 
 export function TagPage(p: TagView) {
@@ -78,7 +81,7 @@ export function TagResults(p: TagView) {
   return (
     <div id={TAG_REGION} class="disc-results" aria-live="polite">
       <Notices notices={p.notices} />
-      {p.items.length ? <ResultList items={p.items} /> : (
+      {p.items.length ? <ResultList items={p.items} coverUrls={p.coverUrls} /> : (
         <EmptyState>{p.firstHref ? <p>That was the last page.</p> : <p>Nothing published with this tag yet. <a href="/discover">Discover other work</a>.</p>}</EmptyState>
       )}
       <Pager regionId={TAG_REGION} nextHref={p.nextHref} firstHref={p.firstHref} />
