@@ -446,8 +446,14 @@ describe('tags', () => {
     const r = root();
     await project(alice, `${r}/sub`, [{ type: 'audio', title: 'Exists' }]);
     assert.equal((await get(`/tags/${r}/sub`)).status, 200);
-    for (const path of [`/tags/${r}-nope`, `/tags/${r}/nope`, `/tags/${r}//sub`, `/tags/${r}/`, `/tags/${r}/sub/`,
-      `/tags/${r}/..x`, `/tags/${r}%2F..%2Fsub`, `/tags/${r}/.`, `/tags/${r.toUpperCase()}`, `/tags/${'a/'.repeat(50)}a`,
+    for (const [path, target] of [[`/tags/${r}/`, `/tags/${r}`], [`/tags/${r}/sub/?sort=title`, `/tags/${r}/sub?sort=title`], ['/tags/', '/tags']]) {
+      const res = await get(path!);
+      assert.equal(res.status, 301, path);
+      assert.equal(res.headers.get('location'), target, 'a trailing slash leads to the tag’s one address');
+    }
+    assert.equal((await get(`/tags/${r}/sub?sort=title`)).status, 200);
+    for (const path of [`/tags/${r}-nope`, `/tags/${r}/nope`, `/tags/${r}//sub`, `/tags/${r}//`, `/tags/${r}/sub//`,
+      `/tags/${r}/..x`, `/tags/${r}%2F..%2Fsub`, `/tags/${r.toUpperCase()}`, `/tags/${'a/'.repeat(50)}a`,
       `/tags/${r}%00`, `/tags/${'x'.repeat(5000)}`, '/tags/%E2%80%AE', `/tags/${r}/sub%20`, `/tags//${r}`]) {
       const res = await get(path);
       assert.equal(res.status, 404, path.slice(0, 80));

@@ -78,7 +78,8 @@ export function discoveryRoutes(deps: Deps) {
   });
 
   app.get('/search', async (c) => {
-    const raw = c.req.query('q') ?? '';
+    // The URL may carry up to 64 KiB (platform/http/node-server.ts): only its start is read.
+    const raw = (c.req.query('q') ?? '').slice(0, SEARCH_MAX_CHARS * 4 + 1);
     const q = normalizeSearchQuery(raw);
     const view = {
       q, limit: SEARCH_LIMIT, truncated: [...raw.trim()].length > SEARCH_MAX_CHARS,
@@ -100,7 +101,12 @@ export function discoveryRoutes(deps: Deps) {
   });
 
   app.get('/tags/*', async (c) => {
-    const path = parseTagPath(c.req.path.slice('/tags/'.length));
+    const rest = c.req.path.slice('/tags/'.length);
+    // One address per tag: "/tags/music/" → "/tags/music", "/tags/" → "/tags" (query kept).
+    if (rest === '' || (rest.endsWith('/') && parseTagPath(rest.slice(0, -1)))) {
+      return c.redirect(`${rest ? `/tags/${rest.slice(0, -1)}` : '/tags'}${new URL(c.req.url).search}`, 301);
+    }
+    const path = parseTagPath(rest);
     const tag = path ? await findTag(deps.db, path) : undefined;
     if (!path || !tag) throw new NotFound('There is no such tag. Browse all tags at /tags.');
     const notices: string[] = [];
