@@ -237,6 +237,22 @@ describe('validation, step by step', () => {
     assert.match(review.html, /¥1,500/);
   });
 
+  test('pricing: the currency symbol may come before or after the amount; "-0" is zero (EUR)', async () => {
+    const creator = await signUpCreator(t, { currency: 'EUR' });
+    const { id } = await draftItem(creator);
+    for (const [amount, minor] of [['5 €', 500], ['€5', 500], ['7.50 €', 750], ['12 EUR', 1200]] as const) {
+      assert.equal((await submit(creator.client, step(id, 'pricing'), { price_kind: 'fixed', price_amount: amount, go: 'next' })).status, 303, amount);
+      assert.equal((await itemRow(id)).price_amount, minor, amount);
+    }
+    const wrong = await submit(creator.client, step(id, 'pricing'), { price_kind: 'fixed', price_amount: '5 $', go: 'next' });
+    assert.equal(wrong.status, 422);
+    assert.match(wrong.html, /That currency symbol doesn’t match EUR/);
+    assert.equal((await submit(creator.client, step(id, 'pricing'), { price_kind: 'pwyw', price_amount: '-0', go: 'next' })).status, 303);
+    assert.deepEqual([(await itemRow(id)).price_kind, (await itemRow(id)).price_amount], ['pwyw', 0]);
+    const zeroFixed = await submit(creator.client, step(id, 'pricing'), { price_kind: 'fixed', price_amount: '-0', go: 'next' });
+    assert.match(zeroFixed.html, /more than zero/, '"-0" is zero, and a fixed price of zero is refused as such');
+  });
+
   test('AI label: assisted needs a statement; bad values are refused', async () => {
     const creator = await signUpCreator(t);
     const { id } = await draftItem(creator);
