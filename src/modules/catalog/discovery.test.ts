@@ -417,6 +417,9 @@ describe('tags', () => {
     assert.ok(idsIn(ambient.html).includes(leaf!) && idsIn(ambient.html).includes(leaf2!));
     assert.match(ambient.html, new RegExp(`<li><a href="/tags">Tags</a></li><li><a href="/tags/${r}">${r}</a></li><li><a href="/tags/${r}/electronic">electronic</a></li><li aria-current="page">ambient</li>`));
 
+    const electronic = await get(`/tags/${r}/electronic`);
+    assert.match(electronic.html, new RegExp(`<a href="/tags/${r}/electronic/ambient">ambient</a> <span class="muted">3 items</span>`), 'a single child tag is listed too');
+
     const index = await get('/tags');
     assert.equal(index.status, 200);
     assert.match(index.html, new RegExp(`<a href="/tags/${r}">${r}</a> <span class="muted">5 items</span>`));

@@ -111,14 +111,14 @@ export function discoveryRoutes(deps: Deps) {
     if (!path || !tag) throw new NotFound('There is no such tag. Browse all tags at /tags.');
     const notices: string[] = [];
     const { sort, after } = parseSortAndCursor(c.req.query(), notices);
-    const [{ items, next }, children] = await Promise.all([
+    const [{ items, next }, childTags] = await Promise.all([
       listPublished(deps.db, { tag: path, sort, after, limit: PAGE_SIZE }),
       childTagsWithCounts(deps.db, path),
     ]);
     const href = `/tags/${path}`;
     const base = { sort: sort === 'newest' ? undefined : sort };
     const view = {
-      path, sort, items, children, notices,
+      path, sort, items, childTags, notices,
       crumbs: tagAncestry(path).map((p): [string, string] => [p, p.slice(p.lastIndexOf('/') + 1)]),
       nextHref: next ? hrefWith(href, { ...base, after: encodeCursor(next) }) : null,
       firstHref: after ? hrefWith(href, base) : null,

@@ -70,7 +70,7 @@ function Projects(p: { projects: ProjectRow[]; username: string; csrfToken: stri
             {p.projects.map((project) => (
               <tr>
                 <td class="dash-select"><input type="checkbox" name="ids" value={project.id} aria-label={`Select ${project.title}`} /></td>
-                <td class="dash-title"><Cover title={project.title} url={p.coverUrls?.[project.id]} size="thumb" /><a href={`/dashboard/projects/${project.id}`}>{project.title}</a></td>
+                <td><span class="dash-title"><Cover title={project.title} url={p.coverUrls?.[project.id]} size="thumb" /><a href={`/dashboard/projects/${project.id}`}>{project.title}</a></span></td>
                 <td><StatusBadge status={project.status} /></td>
                 <td>{project.item_count ?? 0}</td>
                 <td class="dash-links">
@@ -107,7 +107,7 @@ function Items(p: { items: ItemRow[]; csrfToken: string; coverUrls?: CoverUrls }
               {p.items.map((item) => (
                 <tr>
                   <td class="dash-select"><input type="checkbox" name="ids" value={item.id} aria-label={`Select ${item.title}`} /></td>
-                  <td class="dash-title"><Cover title={item.title} type={item.type} url={p.coverUrls?.[item.id]} size="thumb" /><a href={`/dashboard/items/${item.id}/edit`}>{item.title}</a></td>
+                  <td><span class="dash-title"><Cover title={item.title} type={item.type} url={p.coverUrls?.[item.id]} size="thumb" /><a href={`/dashboard/items/${item.id}/edit`}>{item.title}</a></span></td>
                   <td>{TYPE_LABELS[item.type]}</td>
                   <td><a href={`/dashboard/projects/${item.project_id}`}>{item.project_title}</a></td>
                   <td><StatusBadge status={item.status} /></td>

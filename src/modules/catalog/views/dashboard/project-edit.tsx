@@ -46,7 +46,7 @@ export function ProjectEditPage(p: {
             <tbody>
               {p.items.map((item) => (
                 <tr>
-                  <td class="dash-title"><Cover title={item.title} type={item.type} url={p.coverUrls?.[item.id]} size="thumb" /><a href={`/dashboard/items/${item.id}/edit`}>{item.title}</a></td>
+                  <td><span class="dash-title"><Cover title={item.title} type={item.type} url={p.coverUrls?.[item.id]} size="thumb" /><a href={`/dashboard/items/${item.id}/edit`}>{item.title}</a></span></td>
                   <td>{TYPE_LABELS[item.type]}</td>
                   <td><StatusBadge status={item.status} /></td>
                   <td>{item.ai_use ? AI_LABELS[item.ai_use] : <a class="badge dash-missing" href={`/dashboard/items/${item.id}/edit?step=ai`}>Missing</a>}</td>

@@ -32,7 +32,8 @@ export interface TagView {
   path: string;
   /** [path, name] for each ancestor and the tag itself, outermost first. */
   crumbs: [string, string][];
-  children: TagCount[];
+  /** One level down. (Not `children`: JSX gives that prop its own meaning, and a list of one arrived unwrapped.) */
+  childTags: TagCount[];
   sort: DiscoverSort;
   items: ItemCard[];
   nextHref: string | null;
@@ -55,10 +56,10 @@ export function TagPage(p: TagView) {
         </ol>
       </nav>
       <h1>{name}</h1>
-      {p.children.length ? (
+      {p.childTags.length ? (
         <section class="disc-children" aria-labelledby="disc-children-h">
           <h2 id="disc-children-h">Narrow it down</h2>
-          <TagList tags={p.children} label={`Tags under ${p.path}`} />
+          <TagList tags={p.childTags} label={`Tags under ${p.path}`} />
         </section>
       ) : null}
       <form class="disc-filters disc-filters-inline" method="get" action={tagHref(p.path)}
