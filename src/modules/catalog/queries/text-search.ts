@@ -143,6 +143,7 @@ async function substringTier(db: Executor, words: string[][], phrase: string, li
     const { rows: [own] } = await sql<{ i: string }>`SELECT current_setting('enable_indexscan') AS i`.execute(tx);
     await onlyBitmapScans(tx);
     const { n } = await probe.executeTakeFirstOrThrow();
+    if (n === 0) return []; // a misspelt word: nothing to rank
     if (n >= BROAD_MATCHES) {
       await sql`SELECT set_config('enable_bitmapscan', 'off', true), set_config('enable_indexscan', ${own!.i}, true)`.execute(tx);
     }
