@@ -14,7 +14,7 @@ import { sql, type Kysely } from 'kysely';
 import type pg from 'pg';
 import type { Database } from '../src/deps.ts';
 import { refreshSearchDocs } from '../src/modules/catalog/queries/items.ts';
-import { FUZZY_BANDS, fuzzySettings, normalizeSearchQuery, onlyBitmapScans, SEARCH_BUDGET_MS, searchItems, searchQueries } from '../src/modules/catalog/queries/search.ts';
+import { FUZZY_BANDS, fuzzySettings, normalizeSearchQuery, onlyBitmapScans, SEARCH_BUDGET_MS, searchItems, searchQueries } from '../src/modules/catalog/queries/text-search.ts';
 import { createKysely, createPool } from '../src/platform/db.ts';
 import { isMain, percentile, runAlone, startDatabase, type Bench, type Figure } from './lib.ts';
 
@@ -34,6 +34,9 @@ const QUERIES = [
   'podcast', 'ambient', 'ambeint', 'jazz fusion', 'lofi', 'electronic', 'electornic', 'field recordings', 'short story',
   'el', 'elec', 'midn', 'moon tapes', 'river sessions vol 2',
 ];
+
+// The misspellings above (swapped, dropped, doubled letters), reported one by one.
+const MISSPELT = ['melancolei', 'midnigth', 'goldne rivr', 'lighthose', 'archipelgo', 'reykavik', 'fancois dubios', 'ambeint', 'electornic'];
 
 let started = performance.now();
 const elapsed = () => `${((performance.now() - started) / 1000).toFixed(1)}s`;
@@ -88,6 +91,10 @@ export const run: Bench = async ({ smoke }) => {
     }
     const cut = app.perQuery.filter((q) => q.cut > 0);
     console.log(`fuzzy tier cut by the ${SEARCH_BUDGET_MS} ms budget: ${cut.length} of ${queries.length} queries${cut.length ? ` (${cut.map((q) => JSON.stringify(q.query)).join(', ')})` : ''}`);
+    console.log('\nmisspelt queries (app settings, median of runs):');
+    for (const q of app.perQuery.filter((x) => MISSPELT.includes(x.query))) {
+      console.log(`  ${fmt(q.median)}  ${JSON.stringify(q.query)} → ${q.hits} hits${q.top ? `, first ${JSON.stringify(q.top)}` : ''}${q.cut ? ` (fuzzy tier cut in ${q.cut}/${RUNS} runs)` : ''}`);
+    }
     const zeroHits = indexed.perQuery.filter((q) => q.hits === 0).map((q) => q.query);
     console.log(`queries with no hits (no time budget): ${zeroHits.length ? zeroHits.map((q) => JSON.stringify(q)).join(', ') : 'none'}`);
     console.log(`search: total ${elapsed()}`);
@@ -111,7 +118,7 @@ if (isMain(import.meta.url)) await runAlone('search', run);
 // ---- measuring ----
 
 interface Stats { p50: number; p95: number; p99: number; max: number; mean: number; total: number }
-interface PerQuery { query: string; median: number; hits: number; ids: string; cut: number }
+interface PerQuery { query: string; median: number; hits: number; ids: string; cut: number; top?: string }
 
 async function measure(db: Db, queries: string[], label: string, runs: number, budgetMs: number) {
   const opts = { limit: LIMIT, budgetMs };
@@ -130,7 +137,7 @@ async function measure(db: Db, queries: string[], label: string, runs: number, b
       times.push(performance.now() - t0);
     }
     all.push(...times);
-    perQuery.push({ query: q, median: percentile(times, 50), hits: hits.length, ids: hits.map((h) => h.id).join(','), cut });
+    perQuery.push({ query: q, median: percentile(times, 50), hits: hits.length, ids: hits.map((h) => h.id).join(','), cut, top: hits[0]?.title });
   }
   console.log(`  ${label}: ${all.length} searches (${elapsed()})`);
   const total = all.reduce((x, y) => x + y, 0);

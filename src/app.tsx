@@ -19,6 +19,7 @@ import { csrfProtection } from './platform/http/csrf.ts';
 import { flashMessages } from './platform/http/flash.ts';
 import { formBodiesOnly } from './platform/http/forms.ts';
 import { rateLimit } from './platform/http/rate-limit.ts';
+import { routeIndex } from './platform/http/routes.ts';
 import { requestContext, securityHeaders } from './platform/http/security.ts';
 import { storageRoutes } from './platform/storage/index.ts';
 import { ErrorPage } from './ui/error-page.tsx';
@@ -46,8 +47,12 @@ export function createApp(deps: Deps) {
   app.route('/', streamedUploadRoutes(deps));
 
   app.use(bodyLimit({ maxSize: FORM_BODY_LIMIT, onError: (c) => errorResponse(c as Context<AppEnv>, 413, 'That form is too large (the limit is 1 MB).', devMode) }));
-  app.use(formBodiesOnly({ exemptPrefixes: NON_FORM_PREFIXES }));
-  app.use(csrfProtection({ secret: config.appSecret, https, exemptPrefixes: ['/webhooks/'] }));
+  // A post (put, delete…) that no route answers skips the body and CSRF checks: it gets the 404
+  // or 405 below, not a 415 or 403 about an address that does not exist.
+  const routes = routeIndex(app);
+  const unrouted = (c: Context) => !routes.answers(c.req.method, c.req.path);
+  app.use(formBodiesOnly({ exemptPrefixes: NON_FORM_PREFIXES, unrouted }));
+  app.use(csrfProtection({ secret: config.appSecret, https, exemptPrefixes: ['/webhooks/'], unrouted }));
   app.use(flashMessages({ secret: config.appSecret }));
   app.use(loadViewer(deps));
   // Abuse limits per client address, counted in Postgres so every app instance shares them
@@ -68,7 +73,12 @@ export function createApp(deps: Deps) {
   app.route('/', adminRoutes(deps));
   if (devMode) app.route('/', mailboxRoutes(deps));
 
-  app.notFound((c) => errorResponse(c as Context<AppEnv>, 404, 'We could not find that page. It may have moved, or the address may be mistyped.', devMode));
+  app.notFound((c) => {
+    const allowed = routes.methodsFor(c.req.path);
+    if (!allowed.length) return errorResponse(c as Context<AppEnv>, 404, 'We could not find that page. It may have moved, or the address may be mistyped.', devMode);
+    c.header('Allow', allowed.join(', '));
+    return errorResponse(c as Context<AppEnv>, 405, `This address does not take ${c.req.method} requests (only ${allowed.join(', ')}).`, devMode);
+  });
   app.onError((err, c) => {
     const ctx = c as Context<AppEnv>;
     if (err instanceof TooManyRequests) ctx.header('Retry-After', String(err.retryAfterSeconds));

@@ -1,11 +1,10 @@
 // Web composition root: config → database → app → (worker) → serve. `npm start`.
-import { serve } from '@hono/node-server';
-import type { Server } from 'node:http';
 import { createApp } from './app.tsx';
 import { openDeps } from './boot.ts';
 import { CRONTAB, taskList } from './jobs.ts';
 import { ensureDemoContent } from './seed.ts';
 import { loadConfigOrExit } from './platform/config.ts';
+import { serveApp } from './platform/http/node-server.ts';
 import { createLogger } from './platform/log.ts';
 import { startWorker, stopWorker } from './platform/queue.ts';
 
@@ -22,11 +21,11 @@ const runner = config.runWorkerInWeb
   : null;
 
 const app = createApp(deps);
-const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+const server = serveApp({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
   const ms = Math.round(performance.now() - started);
   log.info({ port: info.port, ms, worker: !!runner }, 'ready');
   console.log(`\nMakenot.work is running at ${config.baseUrl} (ready in ${ms} ms)${config.env === 'development' ? `\nDev mailbox: ${config.baseUrl}/dev/mailbox` : ''}\n`);
-}) as Server;
+});
 server.on('error', async (err: NodeJS.ErrnoException) => {
   console.error(err.code === 'EADDRINUSE'
     ? `\nPort ${config.port} is already in use (is Makenot.work already running?). Stop the other process or set PORT.\n`

@@ -52,6 +52,35 @@ function ensureTraversable(dir: string, log: Logger) {
   }
 }
 
+/**
+ * The PostgreSQL programs must be executable: by us, and as root by the postgres user too (an
+ * "other" user). Installs sometimes lose the bits, so they are added — but only when missing: a
+ * user who does not own node_modules may not chmod even a file that is already executable.
+ */
+export function ensureExecutable(files: string[], opts: { byOthers: boolean }) {
+  for (const file of files) {
+    const mode = fs.statSync(file).mode & 0o7777;
+    const usable = opts.byOthers ? (mode & 0o005) === 0o005 : canExecute(file);
+    if (usable) continue;
+    try {
+      fs.chmodSync(file, mode | 0o555);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? 'error';
+      throw new Error(`The PostgreSQL program ${file} is not executable (mode ${mode.toString(8)}) and this user may not change that (${code}). `
+        + `Ask its owner to run \`chmod a+rx ${file}\`, reinstall with \`npm ci\` as this user, or set DATABASE_URL to use another PostgreSQL.`, { cause: err });
+    }
+  }
+}
+
+function canExecute(file: string): boolean {
+  try {
+    fs.accessSync(file, fs.constants.R_OK | fs.constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 interface Running { pid: number; port: number }
 
 function readRunning(pgdata: string): Running | null {
@@ -115,7 +144,7 @@ export async function startEmbeddedPostgres(opts: {
   }
 
   const bin = await binaries();
-  for (const b of Object.values(bin)) fs.chmodSync(b, fs.statSync(b).mode | 0o555);
+  ensureExecutable(Object.values(bin), { byOthers: !!owner });
   const spawnOpts = { ...owner, env: { ...process.env, LC_ALL: 'C.UTF-8', LANG: 'C.UTF-8' } };
 
   if (!fs.existsSync(path.join(pgdata, 'PG_VERSION'))) {

@@ -28,6 +28,8 @@ export function Layout(p: LayoutProps) {
         <link rel="stylesheet" href="/static/app.css" />
         <script src="/static/htmx.min.js" defer></script>
         <script src="/static/player.js" defer></script>
+        {/* Tiny and cached; it listens on the document, so fields htmx swaps in later work too. */}
+        <script src="/static/tag-suggest.js" defer></script>
       </head>
       <body hx-headers={JSON.stringify({ 'X-CSRF-Token': p.csrfToken })}>
         {/* #page is what the player's boosted navigation swaps (and htmx's history snapshots);

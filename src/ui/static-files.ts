@@ -15,6 +15,7 @@ const FILES: Record<string, { path: string; type: string }> = {
   'htmx.min.js': { path: require.resolve('htmx.org/dist/htmx.min.js'), type: 'text/javascript; charset=utf-8' },
   'uploader.js': { path: here('uploader.js'), type: 'text/javascript; charset=utf-8' },
   'player.js': { path: here('player.js'), type: 'text/javascript; charset=utf-8' },
+  'tag-suggest.js': { path: here('tag-suggest.js'), type: 'text/javascript; charset=utf-8' },
 };
 
 export function mountStaticFiles(app: Hono<any>) { // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -40,6 +40,7 @@ const MATRIX: Record<string, Row> = {
   'GET /static/htmx.min.js': { path: () => '/static/htmx.min.js', expect: [200, 200, 200, 200, 200] },
   'GET /static/uploader.js': { path: () => '/static/uploader.js', expect: [200, 200, 200, 200, 200] },
   'GET /static/player.js': { path: () => '/static/player.js', expect: [200, 200, 200, 200, 200] },
+  'GET /static/tag-suggest.js': { path: () => '/static/tag-suggest.js', expect: [200, 200, 200, 200, 200] },
   // Storage links are authorised by their own signature, never by the session: unsigned is 403.
   'GET /storage/*': { path: () => '/storage/media/anything', expect: [403, 403, 403, 403, 403] },
   'HEAD /storage/*': { path: () => '/storage/media/anything', expect: [403, 403, 403, 403, 403] },

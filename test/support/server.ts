@@ -3,6 +3,7 @@ import { serve } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { CRONTAB, taskList } from '../../src/jobs.ts';
+import { serveApp } from '../../src/platform/http/node-server.ts';
 import { startWorker } from '../../src/platform/queue.ts';
 import { createTestApp, type TestApp } from './app.ts';
 
@@ -18,7 +19,8 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
   const url = `http://127.0.0.1:${port}`;
   const t = await createTestApp({ BASE_URL: url, ...env });
   const runner = await startWorker({ pool: t.deps.pool, tasks: taskList(t.deps), crontab: CRONTAB, concurrency: 2, log: t.deps.log });
-  const server = serve({ fetch: t.app.fetch, port, hostname: '127.0.0.1' }) as Server;
+  // The same server setup as main.ts (header limit, refusal pages).
+  const server = serveApp({ fetch: t.app.fetch, port, hostname: '127.0.0.1' });
   await new Promise((r) => server.once('listening', r));
   return {
     ...t,

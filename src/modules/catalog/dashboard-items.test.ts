@@ -237,6 +237,22 @@ describe('validation, step by step', () => {
     assert.match(review.html, /¥1,500/);
   });
 
+  test('pricing: the currency symbol may come before or after the amount; "-0" is zero (EUR)', async () => {
+    const creator = await signUpCreator(t, { currency: 'EUR' });
+    const { id } = await draftItem(creator);
+    for (const [amount, minor] of [['5 €', 500], ['€5', 500], ['7.50 €', 750], ['12 EUR', 1200]] as const) {
+      assert.equal((await submit(creator.client, step(id, 'pricing'), { price_kind: 'fixed', price_amount: amount, go: 'next' })).status, 303, amount);
+      assert.equal((await itemRow(id)).price_amount, minor, amount);
+    }
+    const wrong = await submit(creator.client, step(id, 'pricing'), { price_kind: 'fixed', price_amount: '5 $', go: 'next' });
+    assert.equal(wrong.status, 422);
+    assert.match(wrong.html, /That currency symbol doesn’t match EUR/);
+    assert.equal((await submit(creator.client, step(id, 'pricing'), { price_kind: 'pwyw', price_amount: '-0', go: 'next' })).status, 303);
+    assert.deepEqual([(await itemRow(id)).price_kind, (await itemRow(id)).price_amount], ['pwyw', 0]);
+    const zeroFixed = await submit(creator.client, step(id, 'pricing'), { price_kind: 'fixed', price_amount: '-0', go: 'next' });
+    assert.match(zeroFixed.html, /more than zero/, '"-0" is zero, and a fixed price of zero is refused as such');
+  });
+
   test('AI label: assisted needs a statement; bad values are refused', async () => {
     const creator = await signUpCreator(t);
     const { id } = await draftItem(creator);
@@ -277,6 +293,38 @@ describe('publishing', () => {
     assert.equal(unpublish.status, 303);
     assert.match(flashText(unpublish.next!.html), /Unpublished/);
     assert.equal((await itemRow(id)).status, 'unpublished');
+  });
+  test('the step sidebar marks steps by what the item holds, not by where the creator is', async () => {
+    const creator = await signUpCreator(t);
+    const { id } = await draftItem(creator, 'audio', 'Sidebar');
+    /** Each sidebar step as "label|done|note" (done: the check and the "(completed)" text). */
+    const sidebar = (html: string) => [...(/<nav aria-label="Steps"[\s\S]*?<\/nav>/.exec(html)?.[0] ?? '').matchAll(/<li class="wizard-step wizard-step-(\w+)">([\s\S]*?)<\/li>/g)]
+      .map(([, state, inner]) => {
+        const label = /(?:<a [^>]*>|<span(?: aria-current="step")?>)([^<]+)/.exec(inner!)?.[1];
+        const note = /class="wizard-step-note[^"]*">([^<]*)</.exec(inner!)?.[1] ?? '';
+        const done = state === 'done';
+        assert.equal(done, inner!.includes('(completed)'), 'the check and the screen-reader text agree');
+        assert.equal(done, inner!.includes('>✓<'));
+        return `${label}|${done ? 'done' : state}|${note}`;
+      });
+    // On review without an AI label: every step before it has been "passed", but AI label is not done.
+    const review = await creator.client.get(step(id, 'review'));
+    assert.deepEqual(sidebar(review.html), [
+      'Type and title|done|Audio', 'Details|todo|No description yet', 'Pricing|done|Free', 'AI label|todo|Needed to publish',
+      'Review &amp; publish|current|Draft',
+    ]);
+    assert.match(review.html, /class="wizard-step-note wizard-step-attention">Needed to publish</);
+    assert.equal((await submit(creator.client, `/dashboard/items/${id}/publish`, {})).status, 409, 'and indeed publishing is refused');
+
+    await submit(creator.client, step(id, 'details'), { title: 'Sidebar', description: 'Now described.', go: 'next' });
+    await submit(creator.client, step(id, 'pricing'), { price_kind: 'fixed', price_amount: '4', go: 'next' });
+    await submit(creator.client, step(id, 'ai'), { ai_use: 'handmade', go: 'next' });
+    // Back on details: the later steps are done because the item holds them.
+    assert.deepEqual(sidebar((await creator.client.get(step(id, 'details'))).html), [
+      'Type and title|done|Audio', 'Details|current|Described', 'Pricing|done|$4.00', 'AI label|done|Handmade', 'Review &amp; publish|todo|Draft',
+    ]);
+    assert.equal((await submit(creator.client, `/dashboard/items/${id}/publish`, {})).status, 303);
+    assert.deepEqual(sidebar((await creator.client.get(step(id, 'ai'))).html).slice(3), ['AI label|current|Handmade', 'Review &amp; publish|done|Published']);
   });
 });
 

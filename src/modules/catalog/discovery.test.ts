@@ -9,7 +9,8 @@ import { TestClient } from '../../../test/support/client.ts';
 import { publishedProject, signUpCreator, type TestUser } from '../../../test/support/factories.ts';
 import { createItem, setItemsStatus, updateItem } from './items-service.ts';
 import { createProject, setProjectsStatus } from './projects-service.ts';
-import { decodeCursor, encodeCursor, listPublished, normalizeSearchQuery, searchItems, type DiscoverSort } from './queries/search.ts';
+import { decodeCursor, encodeCursor, listPublished, type DiscoverSort } from './queries/search.ts';
+import { normalizeSearchQuery, searchItems } from './queries/text-search.ts';
 
 let t: TestApp;
 let alice: TestUser;
@@ -258,8 +259,11 @@ describe('search', () => {
       { type: 'text', title: '100% Quorbish' }, { type: 'text', title: '1000 Quorbish' },
     ]);
     await t.deps.db.updateTable('items').set({ sales_count: 500 }).where('id', '=', lookalike!).execute();
-    const hits = idsIn((await get(`/search?q=${encodeURIComponent('100% quorbish')}`)).html);
+    // The look-alike only comes from the fuzzy tier: without its time budget, so a busy machine
+    // cannot cut it; the page itself must show the literal match first.
+    const hits = (await searchItems(t.deps.db, '100% quorbish', { limit: 30, budgetMs: Infinity })).map((h) => h.id);
     assert.deepEqual(hits.slice(0, 2), [literal, lookalike], '% is a literal: only “100% …” gets the substring boost');
+    assert.equal(idsIn((await get(`/search?q=${encodeURIComponent('100% quorbish')}`)).html)[0], literal);
   });
 
   test('fuzzy matching has a time budget; exact matches are never cut', async () => {
@@ -268,10 +272,61 @@ describe('search', () => {
     const onBudgetExceeded = () => { cut++; };
     assert.deepEqual((await searchItems(t.deps.db, 'quinquereme', { limit: 30, budgetMs: 0, onBudgetExceeded })).map((h) => h.id), [id]);
     assert.equal(cut, 1, 'few exact matches: the fuzzy tier would run, but there is no time left');
-    assert.deepEqual(await searchItems(t.deps.db, 'quinqeureme', { limit: 30, budgetMs: 0, onBudgetExceeded }), []);
+    // A dropped letter (not a transposition) needs the fuzzy tier.
+    assert.deepEqual(await searchItems(t.deps.db, 'quinqereme', { limit: 30, budgetMs: 0, onBudgetExceeded }), []);
     assert.equal(cut, 2);
-    assert.deepEqual((await searchItems(t.deps.db, 'quinqeureme', { limit: 30, budgetMs: Infinity })).map((h) => h.id), [id], 'with time, the misspelling is found');
-    await assert.rejects(t.deps.db.transaction().execute((tx) => searchItems(tx, 'quinqeureme', { limit: 30 })), /pass the pool/);
+    assert.deepEqual((await searchItems(t.deps.db, 'quinqereme', { limit: 30, budgetMs: Infinity })).map((h) => h.id), [id], 'with time, the misspelling is found');
+    await assert.rejects(t.deps.db.transaction().execute((tx) => searchItems(tx, 'quinqereme', { limit: 30 })), /pass the pool/);
+  });
+
+  test('single transposed letters are corrected, even with no time left for the fuzzy tier', async () => {
+    const { itemIds: [velvet, marbled, marbeld] } = await publishedProject(t, bob, 'Harbourmaster Tapes', [
+      { type: 'audio', title: 'Velvetine Lanternfish' }, { type: 'audio', title: 'Marbled Gloaming' }, { type: 'audio', title: 'Marbeld Gloaming' },
+    ]);
+    const ids = async (q: string) => (await searchItems(t.deps.db, q, { limit: 30, budgetMs: 0 })).map((h) => h.id);
+    for (const q of ['velvetnie', 'evlvetine', 'lanternfihs', 'Vélvetnie', 'velvetnie lanternfish', 'harbourmaster velvetnie']) {
+      assert.deepEqual(await ids(q), [velvet], q);
+    }
+    // As typed, in the app: the misspelt, accent-free query finds it on the page.
+    assert.deepEqual(idsIn((await get('/search?q=velvteine')).html), [velvet]);
+    // A typed word that is a real word too: its exact matches first, then the correction's.
+    const both = await searchItems(t.deps.db, 'marbeld gloaming', { limit: 30, budgetMs: 0 });
+    assert.deepEqual(both.map((h) => h.id), [marbeld, marbled]);
+    assert.ok(both[0]!.rank >= 2 && both[1]!.rank > 1 && both[1]!.rank < 2, 'corrected matches rank between exact and fuzzy ones');
+    // Two swaps in one word, or a swap in a word of three letters, are not corrections.
+    assert.deepEqual(await ids('evlvetnie'), []);
+    const { itemIds: [owl] } = await publishedProject(t, bob, 'Short words', [{ type: 'image', title: 'Zqx Owl' }]);
+    assert.ok(!(await ids('qzx')).includes(owl!), 'three-letter words are not corrected');
+  });
+
+  test('search follows every change that feeds it: project titles, tags, publishing, deletes', async () => {
+    const tag = root();
+    const c = alice.client;
+    const { project: p, itemIds: [kept, deleted] } = await project(alice, `${tag}/marsupialine`, [
+      { type: 'audio', title: 'Brindlewood Anthem' }, { type: 'text', title: 'Brindlewood Coda' },
+    ], 'Tessellate Orchard');
+    const found = async (q: string) => idsIn((await get(`/search?q=${encodeURIComponent(q)}`)).html);
+    assert.deepEqual(new Set(await found('tessellate')), new Set([kept, deleted]));
+    await c.get(`/dashboard/projects/${p.id}`);
+    assert.equal((await c.post(`/dashboard/projects/${p.id}`, { title: 'Quillfeather Orchard', description: '', status: 'published' })).status, 303);
+    assert.deepEqual(await found('tessellate'), [], 'the old project title is gone');
+    assert.deepEqual(new Set(await found('quillfeather')), new Set([kept, deleted]));
+
+    await c.get(`/dashboard/items/${kept}/edit?step=details`);
+    assert.equal((await c.post(`/dashboard/items/${kept}/edit?step=details`, { title: 'Brindlewood Anthem', tags: `${tag}/wombatine` })).status, 303);
+    assert.deepEqual(await found('wombatine'), [kept]);
+    assert.deepEqual(await found('marsupialine'), [deleted], 'the removed tag no longer finds the item');
+
+    assert.equal((await c.post(`/dashboard/items/${kept}/unpublish`)).status, 303);
+    assert.deepEqual(await found('wombatine'), [], 'unpublished: not found');
+    assert.equal((await c.post(`/dashboard/items/${kept}/publish`)).status, 303);
+    assert.deepEqual(await found('wombatine'), [kept], 'published again: found');
+
+    await c.get('/dashboard');
+    assert.equal((await c.post('/dashboard/items/bulk', { action: 'delete', confirm: 'yes', ids: deleted! })).status, 303);
+    assert.deepEqual(await found('brindlewood'), [kept], 'a deleted item is gone');
+    assert.equal((await c.post('/dashboard/projects/bulk', { action: 'delete', confirm: 'yes', ids: p.id })).status, 303);
+    assert.deepEqual(await found('brindlewood'), [], 'so are the items of a deleted project');
   });
 
   test('drafts, unpublished items and items in unpublished projects are never found', async () => {
@@ -325,7 +380,9 @@ describe('search', () => {
     assert.equal(value.length, 200);
     assert.equal(normalizeSearchQuery('x\u0000y\u202E'), 'x y\u202E');
     assert.equal(normalizeSearchQuery('🎸'.repeat(300)).length, 400, '200 code points, never half an emoji');
-    assert.match((await get(`/search?q=${encodeURIComponent("rock'n'roll")}`)).html, /Rock’n’roll/);
+    // A straight apostrophe for a curly one: only the fuzzy tier finds it (no time budget here,
+    // so a busy machine cannot cut it).
+    assert.match((await searchItems(t.deps.db, "rock'n'roll", { limit: 30, budgetMs: Infinity }))[0]?.title ?? '', /Rock’n’roll/);
   });
 
   test('the search page is live with htmx and works as a plain form', async () => {
@@ -365,6 +422,9 @@ describe('tags', () => {
     assert.ok(idsIn(ambient.html).includes(leaf!) && idsIn(ambient.html).includes(leaf2!));
     assert.match(ambient.html, new RegExp(`<li><a href="/tags">Tags</a></li><li><a href="/tags/${r}">${r}</a></li><li><a href="/tags/${r}/electronic">electronic</a></li><li aria-current="page">ambient</li>`));
 
+    const electronic = await get(`/tags/${r}/electronic`);
+    assert.match(electronic.html, new RegExp(`<a href="/tags/${r}/electronic/ambient">ambient</a> <span class="muted">3 items</span>`), 'a single child tag is listed too');
+
     const index = await get('/tags');
     assert.equal(index.status, 200);
     assert.match(index.html, new RegExp(`<a href="/tags/${r}">${r}</a> <span class="muted">5 items</span>`));
@@ -394,8 +454,14 @@ describe('tags', () => {
     const r = root();
     await project(alice, `${r}/sub`, [{ type: 'audio', title: 'Exists' }]);
     assert.equal((await get(`/tags/${r}/sub`)).status, 200);
-    for (const path of [`/tags/${r}-nope`, `/tags/${r}/nope`, `/tags/${r}//sub`, `/tags/${r}/`, `/tags/${r}/sub/`,
-      `/tags/${r}/..x`, `/tags/${r}%2F..%2Fsub`, `/tags/${r}/.`, `/tags/${r.toUpperCase()}`, `/tags/${'a/'.repeat(50)}a`,
+    for (const [path, target] of [[`/tags/${r}/`, `/tags/${r}`], [`/tags/${r}/sub/?sort=title`, `/tags/${r}/sub?sort=title`], ['/tags/', '/tags']]) {
+      const res = await get(path!);
+      assert.equal(res.status, 301, path);
+      assert.equal(res.headers.get('location'), target, 'a trailing slash leads to the tag’s one address');
+    }
+    assert.equal((await get(`/tags/${r}/sub?sort=title`)).status, 200);
+    for (const path of [`/tags/${r}-nope`, `/tags/${r}/nope`, `/tags/${r}//sub`, `/tags/${r}//`, `/tags/${r}/sub//`,
+      `/tags/${r}/..x`, `/tags/${r}%2F..%2Fsub`, `/tags/${r.toUpperCase()}`, `/tags/${'a/'.repeat(50)}a`,
       `/tags/${r}%00`, `/tags/${'x'.repeat(5000)}`, '/tags/%E2%80%AE', `/tags/${r}/sub%20`, `/tags//${r}`]) {
       const res = await get(path);
       assert.equal(res.status, 404, path.slice(0, 80));

@@ -7,6 +7,8 @@ export type { CatalogTables, PriceKind, ItemType } from './tables.ts';
 // For commerce: what an item or album costs and who sells it, and the sales count it maintains.
 export { addItemSales, findItem } from './queries/items.ts';
 export { findProjectForSale, publishedProjectItems } from './queries/album.ts';
+// For creators: a new display name must reach the search documents of the creator's items.
+export { refreshSearchDocs } from './queries/items.ts';
 export { formatMoney, parseMoney, toDecimalString, splitLargestRemainder } from './money.ts';
 // For the media module: uploads attach to items the creator owns.
 export { getOwnedItem, listVersions } from './items-service.ts';
@@ -14,3 +16,5 @@ export { getOwnedItem, listVersions } from './items-service.ts';
 export { getVisibleProject } from './projects-service.ts';
 export { itemSummaries } from './queries/items.ts';
 export type { PreviewMode } from './tables.ts';
+// For the media module: covers, once an uploaded image is processed (null removes one).
+export { checkObjectKey, setItemCover, setProjectCover, type CoverOwner } from './covers.ts';

@@ -89,6 +89,38 @@ describe('parseMoney', () => {
     assert.match(parseError('$5', 'JPY'), /doesn’t match JPY/);
   });
 
+  it('accepts the symbol or code after the number too, and refuses another currency’s either way', () => {
+    assert.equal(parsed('5 €', 'EUR'), 500);
+    assert.equal(parsed('5€', 'EUR'), 500);
+    assert.equal(parsed('€ 5', 'EUR'), 500);
+    assert.equal(parsed('1,234.50 €', 'EUR'), 123450);
+    assert.equal(parsed('5 EUR', 'EUR'), 500);
+    assert.equal(parsed('5eur', 'EUR'), 500);
+    assert.equal(parsed('eur 5', 'EUR'), 500);
+    assert.equal(parsed('5$', 'USD'), 500);
+    assert.equal(parsed('199 ¥', 'JPY'), 199);
+    assert.equal(parsed('5 CA$', 'CAD'), 500);
+    assert.match(parseError('5 €', 'USD'), /^That currency symbol doesn’t match USD$/);
+    assert.match(parseError('5 $', 'EUR'), /^That currency symbol doesn’t match EUR$/);
+    assert.match(parseError('5 USD', 'EUR'), /currency code doesn’t match EUR/);
+    assert.match(parseError('GBP 5', 'EUR'), /currency code doesn’t match EUR/);
+    assert.match(parseError('€5€', 'EUR'), /Enter a number/, 'one mark, not two');
+    assert.match(parseError('5 €', 'JPY'), /doesn’t match JPY/);
+    assert.match(parseError('5,00 €', 'EUR'), /groups of three digits/, 'a decimal comma is still refused clearly');
+  });
+
+  it('a minus sign is refused, except on zero: "-0" is 0', () => {
+    for (const zero of ['-0', '-0.00', '\u22120', '-$0', '$-0', '- 0', '-0 €']) {
+      assert.equal(parsed(zero, zero.includes('€') ? 'EUR' : 'USD'), 0, JSON.stringify(zero));
+    }
+    assert.equal(parsed('-0', 'JPY'), 0);
+    for (const negative of ['-0.01', '-0.001', '-5 €', '-€5', '€-5', '-abc', '-5 USD']) {
+      assert.match(parseError(negative, negative.includes('€') ? 'EUR' : 'USD'), /can’t be negative/, JSON.stringify(negative));
+    }
+    assert.match(parseError('--0', 'USD'), /can’t be negative/);
+    assert.match(parseError('$--0', 'USD'), /can’t be negative/);
+  });
+
   const bad: Array<[string, string, RegExp]> = [
     ['', 'USD', /Enter an amount/],
     ['   ', 'USD', /Enter an amount/],

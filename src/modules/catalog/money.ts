@@ -49,8 +49,8 @@ export function currencyExponent(code: string): number {
     .maximumFractionDigits ?? 2;
 }
 
-// Symbols a user may type before the number; the form already fixes the
-// currency, so the narrow "$" is fine for CAD, and the code itself is accepted.
+// Symbols a user may type before or after the number; the form already fixes the currency, so
+// the narrow "$" is fine for CAD, and the code itself is accepted (in any case).
 const symbolCache = new Map<string, string[]>();
 function symbolsFor(code: string): string[] {
   let symbols = symbolCache.get(code);
@@ -73,12 +73,35 @@ function example(exponent: number): string {
 }
 
 const fail = (error: string): ParseMoneyResult => ({ ok: false, error });
+const isMinus = (t: string) => /^[-\u2212]/.test(t);
 
+/**
+ * Removes one currency mark, before ("$5", "USD 5") or after ("5 €", "5EUR") the number, if it
+ * is this currency's symbol or code; another currency's is an error, not silently ignored.
+ */
+function stripCurrency(s: string, currency: string): { ok: true; rest: string } | { ok: false; error: string } {
+  const upper = s.toUpperCase();
+  const symbols = symbolsFor(currency);
+  const lead = symbols.find((sym) => upper.startsWith(sym.toUpperCase()));
+  if (lead) return { ok: true, rest: s.slice(lead.length).trimStart() };
+  const trail = symbols.find((sym) => upper.endsWith(sym.toUpperCase()));
+  if (trail) return { ok: true, rest: s.slice(0, -trail.length).trimEnd() };
+  if (/^\p{Sc}|\p{Sc}$/u.test(s)) return { ok: false, error: `That currency symbol doesn’t match ${currency}` };
+  const code = /^([A-Za-z]{3})(?![A-Za-z])|(?<![A-Za-z])([A-Za-z]{3})$/.exec(s);
+  const other = (code?.[1] ?? code?.[2])?.toUpperCase();
+  if (other && isSupportedCurrency(other)) return { ok: false, error: `That currency code doesn’t match ${currency}: prices here are in ${currency}` };
+  return { ok: true, rest: s };
+}
+
+/**
+ * User input → minor units in the currency's precision. A currency symbol or code of the same
+ * currency may come before or after the number. A minus sign is refused ("can’t be negative"),
+ * except on zero: "-0" is 0.
+ */
 export function parseMoney(input: string, currency: string): ParseMoneyResult {
   if (!isSupportedCurrency(currency)) return fail(`${String(currency)} is not a supported currency`);
   if (typeof input !== 'string') return fail('Enter an amount');
   const exponent = currencyExponent(currency);
-  const hint = `Enter a number like ${example(exponent)}`;
 
   let s = input.trim();
   if (s === '') return fail('Enter an amount');
@@ -86,12 +109,25 @@ export function parseMoney(input: string, currency: string): ParseMoneyResult {
   if (/[\u0000-\u001f\u007f-\u009f]/.test(s)) return fail('Amount contains invalid characters');
   if (s.length > 64) return fail('Amount is too long');
 
-  const isMinus = (t: string) => /^[-\u2212]/.test(t);
-  if (isMinus(s)) return fail('Amount can’t be negative');
-  const symbol = symbolsFor(currency).find((sym) => s.startsWith(sym));
-  if (symbol) s = s.slice(symbol.length).trimStart();
-  else if (/^\p{Sc}/u.test(s)) return fail(`That currency symbol doesn’t match ${currency}`);
-  if (isMinus(s)) return fail('Amount can’t be negative');
+  // "-5", "-$5", "$-5", "-5 €": the sign may sit on either side of a leading symbol.
+  let negative = isMinus(s);
+  if (negative) s = s.slice(1).trimStart();
+  const stripped = stripCurrency(s, currency);
+  if (!stripped.ok) return negative ? fail('Amount can’t be negative') : stripped;
+  s = stripped.rest;
+  if (isMinus(s)) {
+    if (negative) return fail('Amount can’t be negative'); // "--0": one sign at most
+    negative = true;
+    s = s.slice(1).trimStart();
+  }
+  const result = parseDigits(s, currency, exponent);
+  if (negative && !(result.ok && result.money.amount === 0)) return fail('Amount can’t be negative');
+  return result;
+}
+
+/** The number itself (no sign, no currency mark): digits, optional thousands commas, one decimal point. */
+function parseDigits(s: string, currency: string, exponent: number): ParseMoneyResult {
+  const hint = `Enter a number like ${example(exponent)}`;
   if (/^[\d.,]*\d[eE][+-]?\d+$/.test(s)) return fail(`Write the amount without exponents, like ${example(exponent)}`);
   if (!/^[\d.,]+$/.test(s) || !/\d/.test(s)) return fail(hint);
 

@@ -51,6 +51,8 @@ export interface CatalogTables {
     preview_mode: Generated<PreviewMode>;
     preview_seconds: Generated<number>;
     preview_plays: Generated<number>;
+    /** Object key of the item's own cover image (set by the media module once processed). */
+    cover_key: Generated<string | null>;
     search_doc: Generated<string>;
     created_at: Generated<Date>;
     updated_at: Generated<Date>;
@@ -78,5 +80,9 @@ export interface CatalogTables {
   item_tags: {
     item_id: string;
     tag_path: string;
+  };
+  /** Every word of some items.search_doc: what typo correction checks variants against. */
+  search_words: {
+    word: string;
   };
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { createTestApp, type TestApp } from '../../../test/support/app.ts';
-import { signUpCreator, signUpUser } from '../../../test/support/factories.ts';
+import { publishedProject, signUpCreator, signUpUser } from '../../../test/support/factories.ts';
 import { storageLimits } from './service.ts';
 
 let t: TestApp;
@@ -74,4 +74,21 @@ test('a fan cannot reach creator settings', async () => {
   assert.equal(res.headers.get('location'), '/creator/start');
   await fan.client.get('/');
   assert.equal((await fan.client.post('/dashboard/settings', { display_name: 'x', tier: 'basic', currency: 'USD' })).status, 403);
+});
+
+test('a new display name is searchable at once, and the old one no longer finds the creator', async () => {
+  const creator = await signUpCreator(t);
+  const { itemIds: [id] } = await publishedProject(t, creator, 'Rename test', [{ type: 'audio', title: 'Untitled rename track' }]);
+  const c = creator.client;
+  const found = async (q: string) => (await (await t.app.request(`/search?q=${encodeURIComponent(q)}`)).text()).includes(`/i/${id}`);
+  const rename = async (name: string) => {
+    await c.get('/dashboard/settings');
+    const res = await c.post('/dashboard/settings', { display_name: name, bio: '', links: '', tier: 'basic', currency: 'USD' });
+    assert.equal(res.status, 303);
+  };
+  await rename('Quentin Farrowmoor');
+  assert.ok(await found('farrowmoor'), 'found by the new name');
+  await rename('Zébulon Hartwick');
+  assert.ok(await found('zebulon hartwick'), 'found by the newer name, accent-free');
+  assert.ok(!(await found('farrowmoor')), 'the old name is gone from the search document');
 });

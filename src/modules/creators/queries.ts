@@ -8,7 +8,7 @@ export function listTiers(db: Executor) {
 
 export function findCreator(db: Executor, userId: string) {
   return db.selectFrom('creators').innerJoin('creator_tiers as t', 't.code', 'creators.tier')
-    .select(['creators.user_id', 'creators.tier', 'creators.payout_currency', 'creators.bio', 'creators.links',
+    .select(['creators.user_id', 'creators.tier', 'creators.payout_currency', 'creators.bio', 'creators.links', 'creators.avatar_key',
       't.name as tier_name', 't.per_file_bytes', 't.total_bytes'])
     .where('creators.user_id', '=', userId).executeTakeFirst();
 }
@@ -22,4 +22,8 @@ export function updateCreator(db: Executor, userId: string, p: { tier: string; c
   return db.updateTable('creators')
     .set({ tier: p.tier, payout_currency: p.currency, bio: p.bio, links: JSON.stringify(p.links) })
     .where('user_id', '=', userId).execute();
+}
+
+export function setAvatar(db: Executor, userId: string, key: string | null) {
+  return db.updateTable('creators').set({ avatar_key: key }).where('user_id', '=', userId).executeTakeFirst();
 }

@@ -3,8 +3,9 @@
 import type { Deps } from '../../deps.ts';
 import { NotFound, ValidationError } from '../../platform/errors.ts';
 import type { Viewer } from '../../platform/http/context.ts';
-import { readText } from '../../platform/validate.ts';
+import { isUuid, readText } from '../../platform/validate.ts';
 import { grantCreator, setDisplayName } from '../accounts/index.ts';
+import { checkObjectKey, refreshSearchDocs } from '../catalog/index.ts';
 import { BIO_MAX, checkCurrency, checkTier, parseLinks } from './profile-input.ts';
 import * as q from './queries.ts';
 
@@ -45,7 +46,20 @@ export async function updateCreatorSettings(deps: Deps, viewer: Viewer, input: R
   await deps.db.transaction().execute(async (tx) => {
     await setDisplayName(tx, viewer.id, displayName.value);
     await q.updateCreator(tx, viewer.id, { tier, currency: currency.value, bio: bio.value, links: links.value });
+    // Search documents carry the creator's name: find their items by the new one from now on.
+    if (displayName.value !== viewer.displayName) await refreshSearchDocs(tx, { creatorId: viewer.id });
   });
+}
+
+/**
+ * Sets (or with null, removes) a creator's avatar: for the media module once an uploaded image is
+ * processed. `userId` is the signed-in creator or the one recorded on the uploaded file; 404 for
+ * anyone who is not a creator. The catalog renders a placeholder until pages get a URL for it.
+ */
+export async function setAvatar(deps: Deps, userId: string, key: string | null): Promise<void> {
+  const value = checkObjectKey(key);
+  const result = isUuid(userId) ? await q.setAvatar(deps.db, userId, value) : undefined;
+  if (!result?.numUpdatedRows) throw new NotFound();
 }
 
 /** The storage envelope of a creator's tier, for the upload code. */

@@ -14,6 +14,8 @@ export interface CreatorsTables {
     payout_currency: string;
     bio: Generated<string>;
     links: ColumnType<CreatorLink[], string | undefined, string>;
+    /** Object key of the avatar image (set by the media module once processed). */
+    avatar_key: Generated<string | null>;
     created_at: Generated<Date>;
   };
 }

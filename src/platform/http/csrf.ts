@@ -9,7 +9,8 @@ import { COOKIE, readCookie, setAppCookie } from './cookies.ts';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-export function csrfProtection(opts: { secret: string; https: boolean; exemptPrefixes?: string[] }): MiddlewareHandler<AppEnv> {
+/** `unrouted`: true for a request no route answers; nothing can change, and the 404/405 handler answers it. */
+export function csrfProtection(opts: { secret: string; https: boolean; exemptPrefixes?: string[]; unrouted?: (c: Context) => boolean }): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     let cookie = readCookie(c, COOKIE.csrf);
     if (!cookie || !/^[\w-]{43}$/.test(cookie)) {
@@ -19,7 +20,7 @@ export function csrfProtection(opts: { secret: string; https: boolean; exemptPre
     const expected = csrfTokenFor(opts.secret, cookie);
     c.set('csrfToken', expected);
 
-    const exempt = opts.exemptPrefixes?.some((p) => c.req.path.startsWith(p));
+    const exempt = opts.exemptPrefixes?.some((p) => c.req.path.startsWith(p)) || opts.unrouted?.(c);
     if (!SAFE_METHODS.has(c.req.method) && !exempt) {
       const sent = c.req.header('x-csrf-token') ?? (await formToken(c));
       if (!sent || !safeEqual(sent, expected)) {

@@ -2,6 +2,7 @@
 import { sql, type Insertable, type Updateable } from 'kysely';
 import type { Executor } from '../../../deps.ts';
 import type { CatalogTables, PublishStatus } from '../tables.ts';
+import { CORRECT_MIN_LENGTH } from './corrections.ts';
 
 type ItemInsert = Insertable<CatalogTables['items']>;
 type ItemUpdate = Updateable<CatalogTables['items']>;
@@ -19,7 +20,7 @@ export function findItem(db: Executor, itemId: string) {
     .innerJoin('projects as p', 'p.id', 'i.project_id')
     .innerJoin('users as u', 'u.id', 'i.creator_id')
     .selectAll('i')
-    .select(['p.title as project_title', 'p.slug as project_slug', 'p.status as project_status',
+    .select(['p.title as project_title', 'p.slug as project_slug', 'p.status as project_status', 'p.cover_key as project_cover_key',
       'u.username as creator_username', 'u.display_name as creator_name',
       sql<boolean>`i.status = 'published' AND p.status = 'published'`.as('is_public')])
     .where('i.id', '=', itemId).executeTakeFirst();
@@ -30,9 +31,15 @@ export function updateOwnedItem(db: Executor, creatorId: string, itemId: string,
     .where('id', '=', itemId).where('creator_id', '=', creatorId).executeTakeFirst();
 }
 
+export function setOwnedItemCover(db: Executor, creatorId: string, itemId: string, key: string | null) {
+  return db.updateTable('items').set({ cover_key: key, updated_at: sql`now()` })
+    .where('id', '=', itemId).where('creator_id', '=', creatorId).executeTakeFirst();
+}
+
 export function listProjectItems(db: Executor, projectId: string, opts: { publishedOnly: boolean }) {
   let q = db.selectFrom('items')
-    .select(['id', 'type', 'title', 'status', 'price_kind', 'price_amount', 'price_suggested', 'currency', 'release_date', 'ai_use', 'position'])
+    .select(['id', 'type', 'title', 'status', 'price_kind', 'price_amount', 'price_suggested', 'currency', 'release_date', 'ai_use', 'position',
+      sql<string | null>`coalesce(cover_key, (SELECT p.cover_key FROM projects p WHERE p.id = items.project_id))`.as('cover_key')])
     .where('project_id', '=', projectId);
   if (opts.publishedOnly) q = q.where('status', '=', 'published');
   return q.orderBy('position').orderBy('created_at').execute();
@@ -40,7 +47,8 @@ export function listProjectItems(db: Executor, projectId: string, opts: { publis
 
 export function listOwnedItems(db: Executor, creatorId: string) {
   return db.selectFrom('items as i').innerJoin('projects as p', 'p.id', 'i.project_id')
-    .select(['i.id', 'i.type', 'i.title', 'i.status', 'i.ai_use', 'i.updated_at', 'p.title as project_title', 'p.id as project_id'])
+    .select(['i.id', 'i.type', 'i.title', 'i.status', 'i.ai_use', 'i.updated_at', 'p.title as project_title', 'p.id as project_id',
+      sql<string | null>`coalesce(i.cover_key, p.cover_key)`.as('cover_key')])
     .where('i.creator_id', '=', creatorId).orderBy('i.updated_at', 'desc').execute();
 }
 
@@ -112,9 +120,12 @@ export async function replaceChapters(db: Executor, itemId: string, chapters: { 
 
 /**
  * Recomputes search_doc (title, project, creator, tags; unaccented, lower case) for the given
- * items, or for every item of a project or creator after a rename.
+ * items, or for every item of a project or creator after a rename, and adds the words of the new
+ * documents to search_words (the vocabulary typo correction checks; see corrections.ts). The
+ * words go in sorted, so two transactions adding overlapping words never wait on each other in
+ * a cycle.
  */
-export function refreshSearchDocs(db: Executor, scope: { itemIds?: string[]; projectId?: string; creatorId?: string }) {
+export async function refreshSearchDocs(db: Executor, scope: { itemIds?: string[]; projectId?: string; creatorId?: string }) {
   let q = db.updateTable('items as i')
     .set({
       search_doc: sql<string>`lower(immutable_unaccent(concat_ws(' ', i.title,
@@ -125,13 +136,19 @@ export function refreshSearchDocs(db: Executor, scope: { itemIds?: string[]; pro
   if (scope.itemIds) q = q.where('i.id', 'in', scope.itemIds.length ? scope.itemIds : ['00000000-0000-0000-0000-000000000000']);
   if (scope.projectId) q = q.where('i.project_id', '=', scope.projectId);
   if (scope.creatorId) q = q.where('i.creator_id', '=', scope.creatorId);
-  return q.execute();
+  await db.with('changed', () => q.returning('i.search_doc'))
+    .insertInto('search_words').columns(['word'])
+    .expression(sql<{ word: string }>`SELECT DISTINCT w FROM changed, regexp_split_to_table(changed.search_doc, '[^[:alnum:]]+') AS w
+      WHERE length(w) BETWEEN ${CORRECT_MIN_LENGTH} AND 200 ORDER BY w`)
+    .onConflict((oc) => oc.column('word').doNothing())
+    .execute();
 }
 
 /** A creator's public items (item and project both published), newest first. */
 export function listPublicItemsByCreator(db: Executor, creatorId: string, limit: number) {
   return db.selectFrom('items as i').innerJoin('projects as p', 'p.id', 'i.project_id')
-    .select(['i.id', 'i.title', 'i.type', 'i.price_kind', 'i.price_amount', 'i.price_suggested', 'i.currency', 'p.title as project_title'])
+    .select(['i.id', 'i.title', 'i.type', 'i.price_kind', 'i.price_amount', 'i.price_suggested', 'i.currency', 'p.title as project_title',
+      sql<string | null>`coalesce(i.cover_key, p.cover_key)`.as('cover_key')])
     .where('i.creator_id', '=', creatorId).where('i.status', '=', 'published').where('p.status', '=', 'published')
     .orderBy('i.published_at', 'desc').limit(limit).execute();
 }

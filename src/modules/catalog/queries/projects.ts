@@ -25,7 +25,7 @@ export function findProjectBySlug(db: Executor, creatorId: string, slug: string)
 
 export function listOwnedProjects(db: Executor, creatorId: string) {
   return db.selectFrom('projects as p')
-    .select(['p.id', 'p.slug', 'p.title', 'p.status', 'p.updated_at',
+    .select(['p.id', 'p.slug', 'p.title', 'p.status', 'p.updated_at', 'p.cover_key',
       (eb) => eb.selectFrom('items').select(sql<number>`count(*)::int`.as('n')).whereRef('items.project_id', '=', 'p.id').as('item_count')])
     .where('p.creator_id', '=', creatorId).orderBy('p.updated_at', 'desc').execute();
 }
@@ -37,6 +37,11 @@ export function listPublishedProjects(db: Executor, creatorId: string) {
 
 export function updateProject(db: Executor, creatorId: string, projectId: string, p: { title: string; description: string }) {
   return db.updateTable('projects').set({ title: p.title, description: p.description, updated_at: sql`now()` })
+    .where('id', '=', projectId).where('creator_id', '=', creatorId).executeTakeFirst();
+}
+
+export function setOwnedProjectCover(db: Executor, creatorId: string, projectId: string, key: string | null) {
+  return db.updateTable('projects').set({ cover_key: key, updated_at: sql`now()` })
     .where('id', '=', projectId).where('creator_id', '=', creatorId).executeTakeFirst();
 }
 

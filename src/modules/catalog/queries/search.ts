@@ -1,8 +1,8 @@
-// SQL for discovery: the published catalogue (filters, sorts, keyset pages), full-text-ish search
-// (pg_trgm over items.search_doc), tag pages and the tag typeahead. Plus the pure helpers that
-// turn untrusted query-string values into something safe to hand to these functions.
-import { sql, type SelectQueryBuilder } from 'kysely';
-import type { Database, Executor } from '../../../deps.ts';
+// SQL for discovery: the published catalogue (filters, sorts, keyset pages), tag pages and the
+// tag typeahead (search itself is in text-search.ts). Plus the pure helpers that turn untrusted
+// query-string values into something safe to hand to these functions.
+import { sql } from 'kysely';
+import type { Executor } from '../../../deps.ts';
 import type { ItemType, PriceKind } from '../tables.ts';
 import { TAG_MAX_DEPTH, TAG_SEGMENT_MAX } from '../tags.ts';
 
@@ -35,7 +35,14 @@ export interface ItemCard {
   creator_name: string;
   project_slug: string;
   project_title: string;
+  /** The item's cover, else its project's (object keys; null: a placeholder is shown). */
+  cover_key: string | null;
 }
+
+/** The columns of an ItemCard, from items i, projects p and users u. */
+export const CARD_COLUMNS = ['i.id', 'i.title', 'i.type', 'i.price_kind', 'i.price_amount', 'i.currency',
+  'u.username as creator_username', 'u.display_name as creator_name', 'p.slug as project_slug', 'p.title as project_title',
+  sql<string | null>`coalesce(i.cover_key, p.cover_key)`.as('cover_key')] as const;
 
 // ---- the published catalogue ----
 
@@ -44,8 +51,7 @@ function publishedItems(db: Executor) {
   return db.selectFrom('items as i')
     .innerJoin('projects as p', 'p.id', 'i.project_id')
     .innerJoin('users as u', 'u.id', 'i.creator_id')
-    .select(['i.id', 'i.title', 'i.type', 'i.price_kind', 'i.price_amount', 'i.currency',
-      'u.username as creator_username', 'u.display_name as creator_name', 'p.slug as project_slug', 'p.title as project_title'])
+    .select(CARD_COLUMNS)
     .where('i.status', '=', 'published')
     .where('p.status', '=', 'published');
 }
@@ -123,227 +129,6 @@ function isUtcTimestamp(s: string): boolean {
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}$/.test(s)) return false;
   const d = new Date(`${s.slice(0, 23)}Z`);
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 23) === s.slice(0, 23);
-}
-
-// ---- search ----
-
-export const SEARCH_MAX_CHARS = 200;
-
-/**
- * What the user typed, made safe: well-formed Unicode in NFC, no NUL or other control characters,
- * whitespace collapsed, at most SEARCH_MAX_CHARS code points. Accents and case are left for SQL
- * (lower + immutable_unaccent, exactly as search_doc was built).
- */
-export function normalizeSearchQuery(raw: unknown): string {
-  if (typeof raw !== 'string') return '';
-  const clean = raw.slice(0, SEARCH_MAX_CHARS * 4)
-    .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '')
-    .normalize('NFC')
-    .replace(/[\u0000-\u001F\u007F-\u009F]/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
-  return [...clean].slice(0, SEARCH_MAX_CHARS).join('').trim();
-}
-
-/** pg_trgm only builds trigrams from letters and digits: a query without any can match nothing. */
-export function isSearchable(q: string): boolean {
-  return /[\p{L}\p{N}]/u.test(q);
-}
-
-export interface SearchHit extends ItemCard { rank: number }
-
-/** Exact matches: the best-selling this many are ranked (all of them, for all but broad words). */
-export const SUBSTRING_POOL = 100;
-/** From this many exact matches on, the best-sellers are found by walking items_sales_idx. */
-export const BROAD_MATCHES = 3000;
-/** Fuzzy matching runs only when exact matching found fewer than this many items. */
-export const FUZZY_BELOW = 10;
-/** Fuzzy matches: at most this many per similarity band are ranked (the first the index yields). */
-export const FUZZY_SAMPLE = 60;
-/**
- * Word-similarity bands, strictest first: pg_trgm's default, then one low enough that a swapped
- * pair of letters still matches ("electornic" is 0.47 against "electronic").
- */
-export const FUZZY_BANDS = [0.6, 0.45];
-/** Fuzzy bands stop once a search has run this long; a band still running is cancelled. */
-export const SEARCH_BUDGET_MS = 40;
-const MAX_WORDS = 8;
-
-export interface SearchOptions {
-  limit: number;
-  /** Time budget for the fuzzy tier (default SEARCH_BUDGET_MS; Infinity: none). */
-  budgetMs?: number;
-  /** Called when the budget cut the fuzzy tier short (the results are then exact matches plus what was found in time). */
-  onBudgetExceeded?: () => void;
-}
-
-/**
- * Published items (in published projects) matching the query, best first. `q` must come from
- * normalizeSearchQuery; SQL normalises it exactly as search_doc was built (lower +
- * immutable_unaccent). Both tiers use the partial GIN trigram index items_search_idx, each in
- * short transactions of its own (plan settings, time limits): pass the pool, not a transaction.
- *
- * 1. Exact: search_doc contains every word of the query (LIKE, % _ \ escaped; a word of one
- *    or two letters must start a word: '%ab%' has no trigram for the index to use). Among the
- *    SUBSTRING_POOL best-sellers that match, the phrase as whole words ranks first (rank 5),
- *    then the phrase at the start of a word (4), the phrase anywhere (3), the words apart (2);
- *    then best-sellers.
- * 2. Fuzzy, only when exact matching found fewer than FUZZY_BELOW: pg_trgm word similarity
- *    (`<%`), so misspellings and missing accents match, in bands of decreasing similarity
- *    (FUZZY_BANDS) until the page is full; within a band, the first FUZZY_SAMPLE matches the
- *    index yields, ranked by word_similarity (at most 1, so always after exact matches), then
- *    best-sellers. (Ranking every match of a broad band would cost what the sample saves.)
- *
- * Why the bounds: word_similarity costs 10–30 µs a row here, and pg_trgm's index narrows
- * candidates only by trigram count, so a misspelt common word ("electornic", "ambeint") can
- * make it re-check thousands of rows that it then rejects. The sample caps accepted rows, the
- * time budget rejected ones (measured in bench/search.ts); exact matches are never cut.
- */
-export async function searchItems(db: Executor, q: string, opts: SearchOptions): Promise<SearchHit[]> {
-  const deadline = performance.now() + (opts.budgetMs ?? SEARCH_BUDGET_MS);
-  const tiers = searchQueries(db, q, opts.limit);
-  const hits: SearchHit[] = tiers.exact ? await exactTier(db, q, opts.limit) : [];
-  const bands = tiers.fuzzy && hits.length < Math.min(FUZZY_BELOW, opts.limit) ? FUZZY_BANDS : [];
-  for (const [i, band] of bands.entries()) {
-    if (hits.length >= opts.limit) break;
-    // Each band gets an equal share of the time left, so one band re-checking thousands of
-    // near misses cannot starve the next (which often finds them cheaply at its lower threshold).
-    const share = Math.floor((deadline - performance.now()) / (bands.length - i));
-    if (share < 5) {
-      opts.onBudgetExceeded?.();
-      break;
-    }
-    try {
-      hits.push(...await fuzzyBand(db, q, band, Number.isFinite(share) ? share : 0, opts.limit - hits.length, hits.map((h) => h.id)));
-    } catch (err) {
-      if ((err as { code?: string }).code !== '57014') throw err; // query_canceled: this band's time ran out
-      opts.onBudgetExceeded?.();
-    }
-  }
-  return hits;
-}
-
-/**
- * The exact tier, on the plan that suits how common the words are. The planner cannot tell: it
- * guesses LIKE '%word%' from a 100-value histogram, and a wrong guess either sorts 36 000
- * matches ("love") or walks 30 000 rows of items_sales_idx looking for a rare word ("café").
- * So count the matches first (through the GIN index, stopping at BROAD_MATCHES), then either
- * rank them all from the GIN bitmap, or walk the best-sellers, where a broad word turns up
- * every few rows.
- */
-async function exactTier(db: Executor, q: string, limit: number): Promise<SearchHit[]> {
-  if (db.isTransaction) throw new Error('searchItems runs its own transactions: pass the pool, not a transaction');
-  return db.transaction().execute(async (tx) => {
-    const { exact, probe } = searchQueries(tx, q, limit);
-    const { rows: [own] } = await sql<{ i: string }>`SELECT current_setting('enable_indexscan') AS i`.execute(tx);
-    await onlyBitmapScans(tx);
-    const { n } = await probe!.executeTakeFirstOrThrow();
-    if (n >= BROAD_MATCHES) {
-      await sql`SELECT set_config('enable_bitmapscan', 'off', true), set_config('enable_indexscan', ${own!.i}, true)`.execute(tx);
-    }
-    return exact!.execute();
-  });
-}
-
-/**
- * One fuzzy band in its own short transaction, so its threshold and timeout stay local (which is
- * why searchItems wants the pool, not a caller's transaction: a cancelled band would abort it).
- */
-function fuzzyBand(db: Executor, q: string, threshold: number, timeoutMs: number, n: number, exclude: string[]) {
-  if (db.isTransaction) throw new Error('searchItems runs its own transactions: pass the pool, not a transaction');
-  return db.transaction().execute(async (tx) => {
-    await fuzzySettings(tx, threshold, timeoutMs);
-    return searchQueries(tx, q, n).fuzzy!(n, exclude).execute();
-  });
-}
-
-/**
- * The settings a fuzzy band runs under, local to the transaction `tx`. The planner rates
- * word_similarity as cheap as `=`, so with a LIMIT it likes to walk the whole table (or any
- * index on it) testing row after row; the GIN bitmap is the right path, so the others are
- * switched off. One process and no synchronized scans: the sample is the first matches in table
- * order on any plan. (Exported for bench/search.ts, which EXPLAINs a band.)
- */
-export async function fuzzySettings(tx: Executor, threshold: number, timeoutMs: number) {
-  await sql`SELECT set_config('pg_trgm.word_similarity_threshold', ${String(threshold)}, true),
-    set_config('statement_timeout', ${String(timeoutMs)}, true),
-    set_config('max_parallel_workers_per_gather', '0', true), set_config('synchronize_seqscans', 'off', true)`.execute(tx);
-  await onlyBitmapScans(tx);
-}
-
-/**
- * For the rest of the transaction, only bitmap scans (the GIN index) — unless the session has
- * bitmap scans off itself (bench/search.ts forcing sequential scans), which is then respected.
- */
-export async function onlyBitmapScans(tx: Executor) {
-  await sql`SELECT set_config('enable_seqscan', CASE WHEN current_setting('enable_bitmapscan') = 'on' THEN 'off' ELSE current_setting('enable_seqscan') END, true),
-    set_config('enable_indexscan', CASE WHEN current_setting('enable_bitmapscan') = 'on' THEN 'off' ELSE current_setting('enable_indexscan') END, true)`.execute(tx);
-}
-
-type Text = ReturnType<typeof sql<string>>;
-const normal = (s: string): Text => sql<string>`lower(immutable_unaccent(${s}::text))`;
-const escaped = (s: Text): Text => sql<string>`replace(replace(replace(${s}, '\\', '\\\\'), '%', '\\%'), '_', '\\_')`;
-
-/** The SQL of both tiers, unexecuted (bench/search.ts EXPLAINs them); null where a tier cannot match. */
-export function searchQueries(db: Executor, q: string, limit: number) {
-  const words = q.split(' ').filter(isSearchable).slice(0, MAX_WORDS);
-  if (!words.length) return { exact: null, probe: null, fuzzy: null };
-  const phrase = escaped(normal(q));
-
-  const likes = words.map((w) => {
-    const e = escaped(normal(w));
-    return /[\p{L}\p{N}]{3}/u.test(w)
-      ? sql<boolean>`i.search_doc LIKE '%' || ${e} || '%'`
-      : sql<boolean>`(i.search_doc LIKE ${e} || '%' OR i.search_doc LIKE '% ' || ${e} || '%')`;
-  });
-  let pool = visibleItems(db).select(['i.id', 'i.search_doc', 'i.sales_count']);
-  for (const like of likes) pool = pool.where(like);
-  // Word boundaries are spaces (search_doc joins its parts with spaces); plain LIKE on purpose,
-  // translate() or a regex per row would cost more than the rest of the query.
-  const rank = sql<number>`(CASE WHEN ' ' || s.search_doc || ' ' LIKE '% ' || ${phrase} || ' %' THEN 5
-    WHEN ' ' || s.search_doc LIKE '% ' || ${phrase} || '%' THEN 4
-    WHEN s.search_doc LIKE '%' || ${phrase} || '%' THEN 3 ELSE 2 END)::float8`;
-  // How many match, up to BROAD_MATCHES (items alone: the project check would only slow it).
-  let matching = db.selectFrom('items as i').select('i.id').where('i.status', '=', 'published');
-  for (const like of likes) matching = matching.where(like);
-  const probe = db.selectFrom(matching.limit(BROAD_MATCHES).as('m')).select(sql<number>`count(*)::int`.as('n'));
-  const exact = withCards(db, db.selectFrom(pool.orderBy('i.sales_count', 'desc').orderBy('i.id', 'desc').limit(SUBSTRING_POOL).as('s'))
-    .select(['s.id', rank.as('rank')])
-    .orderBy('rank', 'desc').orderBy('s.sales_count', 'desc').orderBy('s.id', 'desc').limit(limit));
-
-  /** One similarity band (the threshold is the session's): `n` more hits, none of `exclude`. */
-  const fuzzy = (n: number, exclude: string[] = []) => {
-    // The sample reads items alone, so it is the first matches in table order on any plan (a
-    // join could reorder them); the project check comes after, on at most FUZZY_SAMPLE rows.
-    let sample = db.selectFrom('items as i').select(['i.id', 'i.project_id', 'i.search_doc', 'i.sales_count'])
-      .where('i.status', '=', 'published').where(sql<boolean>`${normal(q)} <% i.search_doc`);
-    if (exclude.length) sample = sample.where('i.id', 'not in', exclude);
-    return withCards(db, db.selectFrom(sample.limit(FUZZY_SAMPLE).as('c'))
-      .where(({ exists, selectFrom }) => exists(selectFrom('projects as p').select(sql`1`.as('one'))
-        .whereRef('p.id', '=', 'c.project_id').where('p.status', '=', 'published')))
-      .select(['c.id', sql<number>`word_similarity(${normal(q)}, c.search_doc)::float8`.as('rank')])
-      .orderBy('rank', 'desc').orderBy('c.sales_count', 'desc').orderBy('c.id', 'desc').limit(n));
-  };
-  return { exact, probe, fuzzy };
-}
-
-/** Just the items anyone may see, narrow (ranking reads only items; cards are joined to the few winners). */
-function visibleItems(db: Executor) {
-  return db.selectFrom('items as i')
-    .where('i.status', '=', 'published')
-    .where(({ exists, selectFrom }) => exists(selectFrom('projects as p').select(sql`1`.as('one'))
-      .whereRef('p.id', '=', 'i.project_id').where('p.status', '=', 'published')));
-}
-
-/** Card columns for a ranked page of ids, in rank order. */
-function withCards(db: Executor, ranked: SelectQueryBuilder<Database, any, { id: string; rank: number }>) { // eslint-disable-line @typescript-eslint/no-explicit-any
-  return db.selectFrom(ranked.as('h'))
-    .innerJoin('items as i', 'i.id', 'h.id')
-    .innerJoin('projects as p', 'p.id', 'i.project_id')
-    .innerJoin('users as u', 'u.id', 'i.creator_id')
-    .select(['i.id', 'i.title', 'i.type', 'i.price_kind', 'i.price_amount', 'i.currency',
-      'u.username as creator_username', 'u.display_name as creator_name', 'p.slug as project_slug', 'p.title as project_title', 'h.rank'])
-    .orderBy('h.rank', 'desc').orderBy('i.sales_count', 'desc').orderBy('i.id', 'desc');
 }
 
 // ---- tags ----

@@ -35,9 +35,10 @@ import type { AppEnv } from '../../../platform/http/context.ts';
 import { renderPage } from '../../../ui/render.tsx';
 import { ITEM_TYPES, parseItemType } from '../item-input.ts';
 import {
-  childTagsWithCounts, decodeCursor, DISCOVER_SORTS, encodeCursor, findTag, listPublished, normalizeSearchQuery,
-  normalizeTagQuery, parseTagPath, SEARCH_MAX_CHARS, searchItems, suggestTags, type Cursor, type DiscoverSort, type PriceFilter,
+  childTagsWithCounts, decodeCursor, DISCOVER_SORTS, encodeCursor, findTag, listPublished,
+  normalizeTagQuery, parseTagPath, suggestTags, type Cursor, type DiscoverSort, type PriceFilter,
 } from '../queries/search.ts';
+import { normalizeSearchQuery, SEARCH_MAX_CHARS, searchItems } from '../queries/text-search.ts';
 import type { ItemType } from '../tables.ts';
 import { checkTagPath, tagAncestry } from '../tags.ts';
 import { DISCOVER_REGION, DiscoverPage, DiscoverResults, type DiscoverView } from '../views/discovery/discover-page.tsx';
@@ -77,7 +78,8 @@ export function discoveryRoutes(deps: Deps) {
   });
 
   app.get('/search', async (c) => {
-    const raw = c.req.query('q') ?? '';
+    // The URL may carry up to 64 KiB (platform/http/node-server.ts): only its start is read.
+    const raw = (c.req.query('q') ?? '').slice(0, SEARCH_MAX_CHARS * 4 + 1);
     const q = normalizeSearchQuery(raw);
     const view = {
       q, limit: SEARCH_LIMIT, truncated: [...raw.trim()].length > SEARCH_MAX_CHARS,
@@ -99,19 +101,24 @@ export function discoveryRoutes(deps: Deps) {
   });
 
   app.get('/tags/*', async (c) => {
-    const path = parseTagPath(c.req.path.slice('/tags/'.length));
+    const rest = c.req.path.slice('/tags/'.length);
+    // One address per tag: "/tags/music/" → "/tags/music", "/tags/" → "/tags" (query kept).
+    if (rest === '' || (rest.endsWith('/') && parseTagPath(rest.slice(0, -1)))) {
+      return c.redirect(`${rest ? `/tags/${rest.slice(0, -1)}` : '/tags'}${new URL(c.req.url).search}`, 301);
+    }
+    const path = parseTagPath(rest);
     const tag = path ? await findTag(deps.db, path) : undefined;
     if (!path || !tag) throw new NotFound('There is no such tag. Browse all tags at /tags.');
     const notices: string[] = [];
     const { sort, after } = parseSortAndCursor(c.req.query(), notices);
-    const [{ items, next }, children] = await Promise.all([
+    const [{ items, next }, childTags] = await Promise.all([
       listPublished(deps.db, { tag: path, sort, after, limit: PAGE_SIZE }),
       childTagsWithCounts(deps.db, path),
     ]);
     const href = `/tags/${path}`;
     const base = { sort: sort === 'newest' ? undefined : sort };
     const view = {
-      path, sort, items, children, notices,
+      path, sort, items, childTags, notices,
       crumbs: tagAncestry(path).map((p): [string, string] => [p, p.slice(p.lastIndexOf('/') + 1)]),
       nextHref: next ? hrefWith(href, { ...base, after: encodeCursor(next) }) : null,
       firstHref: after ? hrefWith(href, base) : null,

@@ -1,4 +1,4 @@
-// Small pieces shared by catalog pages: markdown blocks, prices, badges, labels.
+// Small pieces shared by catalog pages: markdown blocks, prices, badges, labels, covers.
 import { formatMoney } from '../money.ts';
 import { renderMarkdown } from '../markdown.ts';
 import type { AiUse, ItemType, PriceKind, PublishStatus } from '../tables.ts';
@@ -34,4 +34,37 @@ export function formatDuration(seconds: number): string {
   const m = Math.floor((seconds % 3600) / 60);
   const s = String(seconds % 60).padStart(2, '0');
   return h ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
+}
+
+/**
+ * Cover images: the seam between the catalog and the media module. Items and projects store an
+ * object key (cover_key; queries hand out the item's own, else its project's). Turning a key into
+ * a URL (signed or public, local storage or S3) is the media module's job, so every page and card
+ * here accepts an optional `coverUrl` (lists: `coverUrls`, keyed by item or project id) and shows
+ * an <img> only when given one. Until the media routes pass URLs, every cover is the placeholder
+ * below — also when a key is set — rather than a guessed URL that might not load.
+ */
+export type CoverUrls = Readonly<Record<string, string>>;
+
+const TYPE_ICONS: Record<ItemType, string> = {
+  audio: 'M9 18V5l10-2v13M9 18a3 3 0 1 1-6 0 3 3 0 0 1 6 0ZM19 16a3 3 0 1 1-6 0 3 3 0 0 1 6 0Z',
+  video: 'M8 5v14l11-7Z',
+  text: 'M5 6h14M5 10h14M5 14h14M5 18h9',
+  download: 'M12 4v11m-4-4 4 4 4-4M5 19h14',
+  image: 'M4 5h16v14H4ZM4 17l5-5 4 4 2-2 5 5M16 9a1.5 1.5 0 1 1-3 0 1.5 1.5 0 0 1 3 0Z',
+};
+
+/** An item's (or, without `type`, a project's) cover: the image when a URL is given, else a placeholder showing the type. */
+export function Cover(p: { title: string; type?: ItemType; url?: string; size: 'thumb' | 'card' | 'page'; alt?: string }) {
+  const cls = `cover cover-${p.size}`;
+  if (p.url) return <img class={cls} src={p.url} alt={p.alt ?? ''} loading="lazy" decoding="async" />;
+  const kind = p.type ?? 'project';
+  return (
+    <span class={`${cls} cover-placeholder cover-${kind}`} aria-hidden="true" data-cover="placeholder">
+      {p.type ? (
+        <svg class="cover-icon" viewBox="0 0 24 24" focusable="false"><path d={TYPE_ICONS[p.type]} /></svg>
+      ) : <span class="cover-initial">{[...p.title.trim()][0]?.toUpperCase() ?? '·'}</span>}
+      {p.size === 'thumb' ? null : <span class="cover-label">{p.type ? TYPE_LABELS[p.type] : 'Project'}</span>}
+    </span>
+  );
 }

@@ -99,20 +99,30 @@ export function PostForm(p: { action: string; csrfToken: string; class?: string;
 
 export type StepState = 'done' | 'current' | 'todo';
 
-/** The wizard's step list: the current step is marked, completed steps are links. */
-export function StepList(p: { steps: { label: string; state: StepState; href?: string }[] }) {
+/**
+ * The wizard's step list: the current step is marked, completed ones get a check (and say so to
+ * screen readers), linked steps are links; `note` says what a step holds ("Free", "Needed to
+ * publish"), `attention` marks a note the creator must act on.
+ */
+export function StepList(p: { steps: { label: string; state: StepState; href?: string; note?: string; attention?: boolean }[] }) {
   return (
     <nav aria-label="Steps" class="wizard-steps">
       <ol>
-        {p.steps.map((s, i) => (
-          <li class={`wizard-step wizard-step-${s.state}`}>
-            <span class="wizard-step-number" aria-hidden="true">{s.state === 'done' ? '✓' : String(i + 1)}</span>
-            {s.state === 'current'
-              ? <span aria-current="step">{s.label}</span>
-              : s.href ? <a href={s.href}>{s.label}{s.state === 'done' ? <span class="visually-hidden"> (completed)</span> : null}</a>
-              : <span>{s.label}</span>}
-          </li>
-        ))}
+        {p.steps.map((s, i) => {
+          const text = (
+            <>
+              {s.label}
+              {s.state === 'done' ? <span class="visually-hidden"> (completed)</span> : null}
+              {s.note ? <span class={s.attention ? 'wizard-step-note wizard-step-attention' : 'wizard-step-note'}>{s.note}</span> : null}
+            </>
+          );
+          return (
+            <li class={`wizard-step wizard-step-${s.state}`}>
+              <span class="wizard-step-number" aria-hidden="true">{s.state === 'done' ? '✓' : String(i + 1)}</span>
+              {s.state === 'current' ? <span aria-current="step">{text}</span> : s.href ? <a href={s.href}>{text}</a> : <span>{text}</span>}
+            </li>
+          );
+        })}
       </ol>
     </nav>
   );

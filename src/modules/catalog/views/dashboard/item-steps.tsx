@@ -36,22 +36,28 @@ export function DetailsStep(p: WizardProps) {
   );
 }
 
-/** Comma-separated tag paths, with suggestions of existing tags as you type (GET /tags/suggest). */
+/**
+ * Comma-separated tag paths, with suggestions of existing tags as you type: htmx fetches them
+ * from GET /tags/suggest into #tag-suggestions, and /static/tag-suggest.js (found by
+ * data-tag-suggest) lets a click or the arrow keys and Enter put one into the field. Without
+ * JavaScript this is a plain text input.
+ */
 function TagsField(p: { value?: string; error?: string }) {
   return (
     <div class={p.error ? 'field field-invalid' : 'field'}>
       <label for="f-tags">Tags</label>
       <p class="hint" id="f-tags-hint">
         Separate tags with commas; use “/” for levels, most general first: <code>music/electronic/ambient, field-recordings</code>.
-        Up to {TAGS_PER_ITEM_MAX} tags, {TAG_MAX_DEPTH} levels each.
+        Up to {TAGS_PER_ITEM_MAX} tags, {TAG_MAX_DEPTH} levels each. Existing tags are suggested as you type.
       </p>
       <div class="wizard-tags">
-        <input id="f-tags" name="tags" type="text" value={p.value ?? ''} autocomplete="off"
+        <input id="f-tags" name="tags" type="text" value={p.value ?? ''} autocomplete="off" spellcheck={false}
           aria-invalid={p.error ? 'true' : undefined} aria-describedby={p.error ? 'f-tags-hint f-tags-error' : 'f-tags-hint'}
-          aria-controls="tag-suggestions"
+          aria-controls="tag-suggestions" data-tag-suggest="" data-tag-suggest-status="f-tags-status"
           hx-get="/tags/suggest" hx-trigger="input changed delay:200ms" hx-target="#tag-suggestions" hx-swap="outerHTML" />
         {/* Replaced by the <ul id="tag-suggestions"> fragment that GET /tags/suggest returns. */}
-        <div id="tag-suggestions" aria-live="polite"></div>
+        <div id="tag-suggestions"></div>
+        <p class="visually-hidden" role="status" id="f-tags-status"></p>
       </div>
       {p.error ? <p class="field-error" id="f-tags-error">{p.error}</p> : null}
     </div>

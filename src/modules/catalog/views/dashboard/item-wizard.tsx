@@ -3,7 +3,8 @@
 import type { Child } from 'hono/jsx';
 import { Field, type FieldErrors } from '../../../../ui/form.tsx';
 import type { getOwnedItem, listChapters, listVersions } from '../../items-service.ts';
-import type { ItemType } from '../../tables.ts';
+import { formatMoney } from '../../money.ts';
+import type { AiUse, ItemType } from '../../tables.ts';
 import { StatusBadge, TYPE_LABELS } from '../shared.tsx';
 import { PostForm, RadioGroup, StepList, type StepState } from './fields.tsx';
 import { AiStep, DetailsStep, PricingStep } from './item-steps.tsx';
@@ -43,17 +44,45 @@ const TYPE_CHOICES: { value: ItemType; hint: string }[] = [
   { value: 'image', hint: 'Artwork, photos, comics.' },
 ];
 
-function steps(current: ItemStep | 'new', item: WizardItem | null) {
+/**
+ * The sidebar: each step's mark comes from the item as saved, never from where the creator is in
+ * the wizard (an AI label step passed without choosing a label is not "completed"), with a short
+ * note of what the step holds. Links: steps already passed, or all once the item has been
+ * through the wizard (it has an AI label or was published).
+ */
+function steps(current: ItemStep | 'new', item: WizardItem | null): WizardStep[] {
   const index = current === 'new' ? -1 : ITEM_STEPS.indexOf(current);
-  // Once an item has its AI label the creator has been through the wizard: every step is open.
   const seenAll = !!item && (item.ai_use !== null || item.status !== 'draft');
   return [
-    { label: 'Type and title', state: (current === 'new' ? 'current' : 'done') as StepState },
-    ...ITEM_STEPS.map((s, i) => {
-      const state: StepState = s === current ? 'current' : i < index ? 'done' : 'todo';
-      return { label: STEP_LABELS[s], state, href: item && (i < index || seenAll) ? stepUrl(item.id, s) : undefined };
+    { label: 'Type and title', state: current === 'new' ? 'current' : 'done', note: item ? TYPE_LABELS[item.type] : undefined },
+    ...ITEM_STEPS.map((s, i): WizardStep => {
+      const status = item ? stepStatus(s, item) : null;
+      const state: StepState = s === current ? 'current' : status?.done ? 'done' : 'todo';
+      return { label: STEP_LABELS[s], state, note: status?.note, attention: status?.attention,
+        href: item && (i < index || seenAll) ? stepUrl(item.id, s) : undefined };
     }),
   ];
+}
+
+type WizardStep = { label: string; state: StepState; href?: string; note?: string; attention?: boolean };
+
+const AI_SHORT: Record<AiUse, string> = { handmade: 'Handmade', assisted: 'AI-assisted', generated: 'AI-generated' };
+
+/** Whether a step's part of the item is in place, as saved, and what to say about it. */
+export function stepStatus(step: ItemStep, item: WizardItem): { done: boolean; note: string; attention?: boolean } {
+  switch (step) {
+    case 'details': {
+      if (item.type === 'text' && !item.body.trim()) return { done: false, note: 'The text is empty' };
+      return item.description.trim() ? { done: true, note: 'Described' } : { done: false, note: 'No description yet' };
+    }
+    case 'pricing': // always priced: an item starts free
+      return { done: true, note: item.price_kind === 'free' ? 'Free' : item.price_kind === 'fixed'
+        ? formatMoney({ amount: item.price_amount, currency: item.currency }) : 'Pay what you want' };
+    case 'ai':
+      return item.ai_use ? { done: true, note: AI_SHORT[item.ai_use] } : { done: false, note: 'Needed to publish', attention: true };
+    case 'review':
+      return { done: item.status === 'published', note: item.status === 'published' ? 'Published' : item.status === 'draft' ? 'Draft' : 'Unpublished' };
+  }
 }
 
 export function NewItemPage(p: { project: { id: string; title: string }; values: Record<string, string>; errors: FieldErrors; csrfToken: string }) {

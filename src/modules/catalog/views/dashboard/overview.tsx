@@ -1,12 +1,13 @@
 // The creator dashboard: projects and items, each list with checkboxes and one bulk action.
 import type { AiUse, ItemType, PublishStatus } from '../../tables.ts';
-import { AI_LABELS, StatusBadge, TYPE_LABELS } from '../shared.tsx';
+import { AI_LABELS, Cover, StatusBadge, TYPE_LABELS, type CoverUrls } from '../shared.tsx';
 import { PostForm } from './fields.tsx';
 
 export interface ProjectRow { id: string; slug: string; title: string; status: PublishStatus; item_count: number | null }
 export interface ItemRow { id: string; type: ItemType; title: string; status: PublishStatus; ai_use: AiUse | null; project_title: string; project_id: string }
 
-export function DashboardPage(p: { username: string; projects: ProjectRow[]; items: ItemRow[]; csrfToken: string }) {
+/** `coverUrls`: project and item cover image URLs by id, once the media module provides them (else placeholders). */
+export function DashboardPage(p: { username: string; projects: ProjectRow[]; items: ItemRow[]; csrfToken: string; coverUrls?: CoverUrls }) {
   return (
     <section class="dash">
       <header class="dash-header">
@@ -18,8 +19,8 @@ export function DashboardPage(p: { username: string; projects: ProjectRow[]; ite
       </header>
       {p.projects.length === 0 ? <FirstProject /> : (
         <>
-          <Projects projects={p.projects} username={p.username} csrfToken={p.csrfToken} />
-          <Items items={p.items} csrfToken={p.csrfToken} />
+          <Projects projects={p.projects} username={p.username} csrfToken={p.csrfToken} coverUrls={p.coverUrls} />
+          <Items items={p.items} csrfToken={p.csrfToken} coverUrls={p.coverUrls} />
         </>
       )}
     </section>
@@ -52,7 +53,7 @@ function BulkBar(p: { kind: 'items' | 'projects' }) {
   );
 }
 
-function Projects(p: { projects: ProjectRow[]; username: string; csrfToken: string }) {
+function Projects(p: { projects: ProjectRow[]; username: string; csrfToken: string; coverUrls?: CoverUrls }) {
   return (
     <section aria-labelledby="dash-projects" class="dash-section">
       <h2 id="dash-projects">Projects</h2>
@@ -69,7 +70,7 @@ function Projects(p: { projects: ProjectRow[]; username: string; csrfToken: stri
             {p.projects.map((project) => (
               <tr>
                 <td class="dash-select"><input type="checkbox" name="ids" value={project.id} aria-label={`Select ${project.title}`} /></td>
-                <td><a href={`/dashboard/projects/${project.id}`}>{project.title}</a></td>
+                <td><span class="dash-title"><Cover title={project.title} url={p.coverUrls?.[project.id]} size="thumb" /><a href={`/dashboard/projects/${project.id}`}>{project.title}</a></span></td>
                 <td><StatusBadge status={project.status} /></td>
                 <td>{project.item_count ?? 0}</td>
                 <td class="dash-links">
@@ -86,7 +87,7 @@ function Projects(p: { projects: ProjectRow[]; username: string; csrfToken: stri
   );
 }
 
-function Items(p: { items: ItemRow[]; csrfToken: string }) {
+function Items(p: { items: ItemRow[]; csrfToken: string; coverUrls?: CoverUrls }) {
   return (
     <section aria-labelledby="dash-items" class="dash-section">
       <h2 id="dash-items">Items</h2>
@@ -106,7 +107,7 @@ function Items(p: { items: ItemRow[]; csrfToken: string }) {
               {p.items.map((item) => (
                 <tr>
                   <td class="dash-select"><input type="checkbox" name="ids" value={item.id} aria-label={`Select ${item.title}`} /></td>
-                  <td><a href={`/dashboard/items/${item.id}/edit`}>{item.title}</a></td>
+                  <td><span class="dash-title"><Cover title={item.title} type={item.type} url={p.coverUrls?.[item.id]} size="thumb" /><a href={`/dashboard/items/${item.id}/edit`}>{item.title}</a></span></td>
                   <td>{TYPE_LABELS[item.type]}</td>
                   <td><a href={`/dashboard/projects/${item.project_id}`}>{item.project_title}</a></td>
                   <td><StatusBadge status={item.status} /></td>

@@ -1,7 +1,7 @@
 // One project: its title, description and status, and the list of its items.
 import { Field, type FieldErrors } from '../../../../ui/form.tsx';
 import type { AiUse, ItemType, PublishStatus } from '../../tables.ts';
-import { AI_LABELS, StatusBadge, TYPE_LABELS } from '../shared.tsx';
+import { AI_LABELS, Cover, StatusBadge, TYPE_LABELS, type CoverUrls } from '../shared.tsx';
 import { AlbumPriceFields } from './album-price-fields.tsx';
 import { PostForm, SelectField, TextArea } from './fields.tsx';
 import { MARKDOWN_HINT } from './project-wizard.tsx';
@@ -17,6 +17,8 @@ export const PROJECT_STATUS_OPTIONS = [
 
 export function ProjectEditPage(p: {
   project: ProjectView; items: ProjectItem[]; values: Record<string, string>; errors: FieldErrors; csrfToken: string; username: string; currency: string;
+  /** Item cover image URLs by item id, once the media module provides them (else placeholders). */
+  coverUrls?: CoverUrls;
 }) {
   const { project } = p;
   return (
@@ -44,7 +46,7 @@ export function ProjectEditPage(p: {
             <tbody>
               {p.items.map((item) => (
                 <tr>
-                  <td><a href={`/dashboard/items/${item.id}/edit`}>{item.title}</a></td>
+                  <td><span class="dash-title"><Cover title={item.title} type={item.type} url={p.coverUrls?.[item.id]} size="thumb" /><a href={`/dashboard/items/${item.id}/edit`}>{item.title}</a></span></td>
                   <td>{TYPE_LABELS[item.type]}</td>
                   <td><StatusBadge status={item.status} /></td>
                   <td>{item.ai_use ? AI_LABELS[item.ai_use] : <a class="badge dash-missing" href={`/dashboard/items/${item.id}/edit?step=ai`}>Missing</a>}</td>

@@ -3,7 +3,8 @@
 import { ITEM_TYPES } from '../../item-input.ts';
 import type { DiscoverSort, ItemCard, PriceFilter } from '../../queries/search.ts';
 import type { ItemType } from '../../tables.ts';
-import { EmptyState, Notices, Pager, ResultList, TYPE_LABELS } from './results.tsx';
+import { TYPE_LABELS, type CoverUrls } from '../shared.tsx';
+import { EmptyState, Notices, Pager, ResultList } from './results.tsx';
 
 export const DISCOVER_REGION = 'discover-results';
 
@@ -20,6 +21,8 @@ export interface DiscoverView {
   nextHref: string | null;
   firstHref: string | null;
   notices: string[];
+  /** Cover image URLs by item id, once the media module provides them (else placeholders). */
+  coverUrls?: CoverUrls;
 }
 
 export function DiscoverPage(p: DiscoverView) {
@@ -67,7 +70,7 @@ export function DiscoverResults(p: DiscoverView & { filtered: boolean }) {
   return (
     <div id={DISCOVER_REGION} class="disc-results" aria-live="polite">
       <Notices notices={p.notices} />
-      {p.items.length ? <ResultList items={p.items} /> : (
+      {p.items.length ? <ResultList items={p.items} coverUrls={p.coverUrls} /> : (
         <EmptyState>
           {p.firstHref ? <p>That was the last page.</p>
             : p.filtered ? <p>Nothing matches these filters yet. Try another type, price or tag — or <a href="/discover">clear the filters</a>.</p>

@@ -4,11 +4,7 @@
 import type { Child } from 'hono/jsx';
 import { formatMoney } from '../../money.ts';
 import type { ItemCard } from '../../queries/search.ts';
-import type { ItemType } from '../../tables.ts';
-
-export const TYPE_LABELS: Record<ItemType, string> = {
-  audio: 'Audio', video: 'Video', text: 'Text', download: 'Download', image: 'Image',
-};
+import { Cover, TYPE_LABELS, type CoverUrls } from '../shared.tsx';
 
 /** "Free", "$5.00", "Pay what you want (min $1.00)", "Pay what you want". */
 export function priceLabel(card: Pick<ItemCard, 'price_kind' | 'price_amount' | 'currency'>): string {
@@ -18,24 +14,29 @@ export function priceLabel(card: Pick<ItemCard, 'price_kind' | 'price_amount' | 
   return card.price_amount > 0 ? `Pay what you want (min ${amount})` : 'Pay what you want';
 }
 
-export function ResultCard(p: { item: ItemCard }) {
+/** One result. `coverUrl`: the cover image's URL, when the media module provides one (see Cover). */
+export function ResultCard(p: { item: ItemCard; coverUrl?: string }) {
   const { item } = p;
   const creator = `/@${item.creator_username}`;
   return (
     <li class="disc-card">
-      <h3 class="disc-card-title"><a href={`/i/${item.id}`}>{item.title}</a></h3>
-      <p class="disc-card-meta">
-        <span class="badge disc-type">{TYPE_LABELS[item.type]}</span>{' '}
-        by <a href={creator}>{item.creator_name}</a>{' '}
-        in <a href={`${creator}/${item.project_slug}`}>{item.project_title}</a>
-      </p>
-      <p class="disc-price">{priceLabel(item)}</p>
+      <Cover title={item.title} type={item.type} url={p.coverUrl} size="card" />
+      <div class="disc-card-body">
+        <h3 class="disc-card-title"><a href={`/i/${item.id}`}>{item.title}</a></h3>
+        <p class="disc-card-meta">
+          <span class="badge disc-type">{TYPE_LABELS[item.type]}</span>{' '}
+          by <a href={creator}>{item.creator_name}</a>{' '}
+          in <a href={`${creator}/${item.project_slug}`}>{item.project_title}</a>
+        </p>
+        <p class="disc-price">{priceLabel(item)}</p>
+      </div>
     </li>
   );
 }
 
-export function ResultList(p: { items: ItemCard[] }) {
-  return <ul class="disc-list">{p.items.map((item) => <ResultCard item={item} />)}</ul>;
+/** `coverUrls`: cover image URLs by item id, when the media module provides them. */
+export function ResultList(p: { items: ItemCard[]; coverUrls?: CoverUrls }) {
+  return <ul class="disc-list">{p.items.map((item) => <ResultCard item={item} coverUrl={p.coverUrls?.[item.id]} />)}</ul>;
 }
 
 export function EmptyState(p: { children?: Child }) {

@@ -1,6 +1,7 @@
 // /search: one input. Without JS the form submits normally; with htmx the input fetches results
 // as you type (250 ms after the last keystroke) and swaps only #search-results, pushing the URL.
-import type { SearchHit } from '../../queries/search.ts';
+import type { SearchHit } from '../../queries/text-search.ts';
+import type { CoverUrls } from '../shared.tsx';
 import { EmptyState, ResultList } from './results.tsx';
 
 export const SEARCH_REGION = 'search-results';
@@ -11,6 +12,8 @@ export interface SearchView {
   hits: SearchHit[] | null;
   limit: number;
   truncated: boolean;
+  /** Cover image URLs by item id, once the media module provides them (else placeholders). */
+  coverUrls?: CoverUrls;
 }
 
 export function SearchPage(p: SearchView) {
@@ -47,7 +50,7 @@ export function SearchResults(p: SearchView) {
           <p class="disc-count muted">
             {p.hits.length >= p.limit ? `The ${p.limit} best matches` : `${p.hits.length} ${p.hits.length === 1 ? 'match' : 'matches'}`} for “{p.q}”
           </p>
-          <ResultList items={p.hits} />
+          <ResultList items={p.hits} coverUrls={p.coverUrls} />
         </>
       )}
     </div>

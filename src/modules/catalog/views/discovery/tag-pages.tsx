@@ -2,6 +2,7 @@
 // tag or below it) and the typeahead fragment for /tags/suggest.
 import type { DiscoverSort, ItemCard, TagCount } from '../../queries/search.ts';
 import { SORT_LABELS } from './discover-page.tsx';
+import type { CoverUrls } from '../shared.tsx';
 import { EmptyState, Notices, Pager, ResultList } from './results.tsx';
 
 export const TAG_REGION = 'tag-results';
@@ -31,12 +32,15 @@ export interface TagView {
   path: string;
   /** [path, name] for each ancestor and the tag itself, outermost first. */
   crumbs: [string, string][];
-  children: TagCount[];
+  /** One level down. (Not `children`: JSX gives that prop its own meaning, and a list of one arrived unwrapped.) */
+  childTags: TagCount[];
   sort: DiscoverSort;
   items: ItemCard[];
   nextHref: string | null;
   firstHref: string | null;
   notices: string[];
+  /** Cover image URLs by item id, once the media module provides them (else placeholders). */
+  coverUrls?: CoverUrls;
 }
 
 export function TagPage(p: TagView) {
@@ -52,10 +56,10 @@ export function TagPage(p: TagView) {
         </ol>
       </nav>
       <h1>{name}</h1>
-      {p.children.length ? (
+      {p.childTags.length ? (
         <section class="disc-children" aria-labelledby="disc-children-h">
           <h2 id="disc-children-h">Narrow it down</h2>
-          <TagList tags={p.children} label={`Tags under ${p.path}`} />
+          <TagList tags={p.childTags} label={`Tags under ${p.path}`} />
         </section>
       ) : null}
       <form class="disc-filters disc-filters-inline" method="get" action={tagHref(p.path)}
@@ -78,7 +82,7 @@ export function TagResults(p: TagView) {
   return (
     <div id={TAG_REGION} class="disc-results" aria-live="polite">
       <Notices notices={p.notices} />
-      {p.items.length ? <ResultList items={p.items} /> : (
+      {p.items.length ? <ResultList items={p.items} coverUrls={p.coverUrls} /> : (
         <EmptyState>{p.firstHref ? <p>That was the last page.</p> : <p>Nothing published with this tag yet. <a href="/discover">Discover other work</a>.</p>}</EmptyState>
       )}
       <Pager regionId={TAG_REGION} nextHref={p.nextHref} firstHref={p.firstHref} />

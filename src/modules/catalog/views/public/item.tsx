@@ -4,7 +4,7 @@ import type { Child } from 'hono/jsx';
 import { splitPreview } from '../../item-input.ts';
 import type { AiUse, CatalogTables, ItemType, PriceKind, PublishStatus } from '../../tables.ts';
 import { formatMoney, toDecimalString } from '../../money.ts';
-import { AI_LABELS, formatDuration, Markdown, priceLabel, StatusBadge, TYPE_LABELS } from '../shared.tsx';
+import { AI_LABELS, Cover, formatDuration, Markdown, priceLabel, StatusBadge, TYPE_LABELS } from '../shared.tsx';
 
 export interface ItemPageProps {
   item: {
@@ -13,6 +13,8 @@ export interface ItemPageProps {
     price_suggested: number | null; currency: string; project_title: string; project_slug: string; project_status: PublishStatus;
     creator_username: string; creator_name: string; is_public: boolean;
   };
+  /** The cover image's URL (the item's, else its project's), once the media module provides one; else a placeholder. */
+  coverUrl?: string;
   tags: string[];
   versions: Selectable<CatalogTables['item_versions']>[];
   chapters: Selectable<CatalogTables['item_chapters']>[];
@@ -34,11 +36,16 @@ export function ItemPage(p: ItemPageProps) {
       <nav class="breadcrumb" aria-label="Breadcrumb">
         <a href={`/@${item.creator_username}`}>{item.creator_name}</a> › <a href={`/@${item.creator_username}/${item.project_slug}`}>{item.project_title}</a>
       </nav>
-      <h1>{item.title} {p.isOwner && !item.is_public ? <StatusBadge status={item.status === 'published' ? item.project_status : item.status} /> : null}</h1>
-      <p class="item-meta">
-        <span class="badge">{TYPE_LABELS[item.type]}</span>
-        {item.release_date ? <span> · Released <time datetime={item.release_date}>{item.release_date}</time></span> : null}
-      </p>
+      <header class="item-header">
+        <Cover title={item.title} type={item.type} url={p.coverUrl} size="page" alt={`Cover of ${item.title}`} />
+        <div>
+          <h1>{item.title} {p.isOwner && !item.is_public ? <StatusBadge status={item.status === 'published' ? item.project_status : item.status} /> : null}</h1>
+          <p class="item-meta">
+            <span class="badge">{TYPE_LABELS[item.type]}</span>
+            {item.release_date ? <span> · Released <time datetime={item.release_date}>{item.release_date}</time></span> : null}
+          </p>
+        </div>
+      </header>
       {p.isOwner ? <p class="banner owner-note">You own this item{item.is_public ? '' : ' — only you can see it until it and its project are published'}. <a href={`/dashboard/items/${item.id}/edit`}>Edit item</a></p> : null}
 
       {p.media}

@@ -1,6 +1,6 @@
 // /@username: a creator's public page.
 import type { CreatorLink } from '../../../creators/index.ts';
-import { Markdown, priceLabel, TYPE_LABELS } from '../shared.tsx';
+import { Cover, Markdown, priceLabel, TYPE_LABELS, type CoverUrls } from '../shared.tsx';
 import type { ItemType, PriceKind } from '../../tables.ts';
 import { TipLink } from './album-box.tsx';
 
@@ -10,15 +10,20 @@ export interface ProfileProps {
   bio: string;
   links: CreatorLink[];
   isOwner: boolean;
-  projects: { slug: string; title: string; description: string }[];
+  projects: { id: string; slug: string; title: string; description: string }[];
   items: { id: string; title: string; type: ItemType; project_title: string; price_kind: PriceKind; price_amount: number; price_suggested: number | null; currency: string }[];
+  /** The avatar's URL, and project and item covers by id, once the media module provides them; else placeholders. */
+  avatarUrl?: string;
+  coverUrls?: CoverUrls;
 }
 
 export function ProfilePage(p: ProfileProps) {
   return (
     <article class="profile">
       <header class="profile-header">
-        <div class="avatar" aria-hidden="true">{[...p.displayName][0]?.toUpperCase()}</div>
+        {p.avatarUrl
+          ? <img class="avatar" src={p.avatarUrl} alt="" />
+          : <div class="avatar" aria-hidden="true" data-avatar="placeholder">{[...p.displayName][0]?.toUpperCase()}</div>}
         <div>
           <h1>{p.displayName}</h1>
           <p class="muted">@{p.username}</p>
@@ -39,7 +44,8 @@ export function ProfilePage(p: ProfileProps) {
       ) : (
         <ul class="card-grid">
           {p.projects.map((project) => (
-            <li class="card">
+            <li class="card project-card">
+              <Cover title={project.title} url={p.coverUrls?.[project.id]} size="card" />
               <h3><a href={`/@${p.username}/${project.slug}`}>{project.title}</a></h3>
             </li>
           ))}
@@ -48,9 +54,10 @@ export function ProfilePage(p: ProfileProps) {
       {p.items.length ? (
         <>
           <h2>Latest releases</h2>
-          <ul class="item-list">
+          <ul class="item-list item-list-covers">
             {p.items.map((item) => (
               <li>
+                <Cover title={item.title} type={item.type} url={p.coverUrls?.[item.id]} size="thumb" />
                 <a href={`/i/${item.id}`}>{item.title}</a> <span class="badge">{TYPE_LABELS[item.type]}</span>
                 <span class="muted"> · {item.project_title} · {priceLabel(item)}</span>
               </li>

@@ -1,6 +1,6 @@
 // /@username/project-slug: a project and its items.
 import type { Child } from 'hono/jsx';
-import { Markdown, priceLabel, StatusBadge, TYPE_LABELS } from '../shared.tsx';
+import { Cover, Markdown, priceLabel, StatusBadge, TYPE_LABELS, type CoverUrls } from '../shared.tsx';
 import type { ItemType, PriceKind, PublishStatus } from '../../tables.ts';
 import { AlbumBuyBox, TipLink, type AlbumBuyState, type AlbumForSale } from './album-box.tsx';
 
@@ -12,6 +12,9 @@ export interface ProjectPageProps {
   /** The track list and album downloads, rendered by the playback module. */
   media?: Child;
   album: AlbumBuyState;
+  /** The project's cover image URL, and its items' by item id, once the media module provides them; else placeholders. */
+  coverUrl?: string;
+  coverUrls?: CoverUrls;
 }
 
 export function ProjectPage(p: ProjectPageProps) {
@@ -20,7 +23,7 @@ export function ProjectPage(p: ProjectPageProps) {
       <p class="muted"><a href={`/@${p.creator.username}`}>{p.creator.display_name}</a></p>
       <h1>{p.project.title} {p.isOwner && p.project.status !== 'published' ? <StatusBadge status={p.project.status} /> : null}</h1>
       {p.isOwner ? <p class="banner owner-note">You own this project. <a href={`/dashboard/projects/${p.project.id}`}>Edit project</a></p> : null}
-      <div class="cover-placeholder" aria-hidden="true">{[...p.project.title][0]?.toUpperCase()}</div>
+      <Cover title={p.project.title} url={p.coverUrl} size="page" alt={`Cover of ${p.project.title}`} />
       {p.media}
       <Markdown source={p.project.description} />
       <AlbumBuyBox project={p.project} itemCount={p.items.filter((i) => i.status === 'published').length} isOwner={p.isOwner} buy={p.album} />
@@ -29,9 +32,10 @@ export function ProjectPage(p: ProjectPageProps) {
       {p.items.length === 0 ? (
         <p class="empty">{p.isOwner ? 'No items yet. Add one from the project editor.' : 'Nothing here yet.'}</p>
       ) : (
-        <ol class="item-list">
+        <ol class="item-list item-list-covers">
           {p.items.map((item) => (
             <li>
+              <Cover title={item.title} type={item.type} url={p.coverUrls?.[item.id]} size="thumb" />
               <a href={`/i/${item.id}`}>{item.title}</a> <span class="badge">{TYPE_LABELS[item.type]}</span>
               {p.isOwner && item.status !== 'published' ? <> <StatusBadge status={item.status} /></> : null}
               <span class="muted"> · {priceLabel(item)}{item.release_date ? ` · ${item.release_date}` : ''}</span>

@@ -1,0 +1,211 @@
+// Browser journey for the catalog: a new account signs up, becomes a creator (tier, currency),
+// creates a project through the wizard and one item of every type through the item wizard
+// (tags through the typeahead, by keyboard and by mouse), publishes; then an anonymous visitor
+// finds the work through /discover (filtered by type), the tag pages, and /search with a
+// misspelt, accent-free query for an accented title. Screenshots land in artifacts/catalog/.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, snap } from '../support/browser.ts';
+import { startTestServer, type RunningServer } from '../support/server.ts';
+
+let server: RunningServer;
+let browser: Browser;
+before(async () => {
+  server = await startTestServer();
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const J = 'catalog';
+
+type ItemType = 'audio' | 'video' | 'text' | 'download' | 'image';
+interface Spec {
+  type: ItemType;
+  typeLabel: string;
+  title: string;
+  /** Fills the tag field; may use the typeahead. */
+  tags: (page: Page) => Promise<void>;
+  price: { kind: 'Free' | 'Fixed price' | 'Pay what you want'; amount?: string };
+  body?: string;
+}
+
+/** Console errors other than expected 4xx answers: a CSP violation would show up here. */
+function watchConsole(page: Page, failed: string[]) {
+  page.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) failed.push(m.text()); });
+  page.on('pageerror', (e) => failed.push(e.message));
+}
+
+const tagField = (page: Page) => page.getByLabel('Tags', { exact: true });
+const suggestion = (page: Page, path: string) => page.locator(`#tag-suggestions button[data-tag-path="${path}"]`);
+
+const ITEMS: Spec[] = [
+  {
+    type: 'audio', typeLabel: 'Audio', title: 'Rêverie Électrique',
+    tags: (page) => tagField(page).fill('music/electronic/ambient'), // the first tag: nothing to suggest yet
+    price: { kind: 'Fixed price', amount: '4 €' },
+  },
+  {
+    type: 'video', typeLabel: 'Video', title: 'Tideline Film',
+    async tags(page) {
+      // By mouse: type the start of a tag, click the suggestion; it replaces what was typed.
+      await tagField(page).fill('film/documentary, ');
+      await tagField(page).pressSequentially('mus', { delay: 40 });
+      await suggestion(page, 'music/electronic').waitFor();
+      await snap(page, J, '06-typeahead-suggestions');
+      await suggestion(page, 'music/electronic').click();
+      assert.equal(await tagField(page).inputValue(), 'film/documentary, music/electronic, ');
+      assert.equal(await page.evaluate(() => document.activeElement?.id), 'f-tags', 'focus returns to the field');
+      assert.equal(await page.locator('#tag-suggestions button').count(), 0, 'the list closes');
+    },
+    price: { kind: 'Free' },
+  },
+  {
+    type: 'text', typeLabel: 'Text', title: 'Notes from Kraków',
+    tags: (page) => tagField(page).fill('writing/essays'),
+    price: { kind: 'Pay what you want', amount: '-0' },
+    body: 'The free part of the notes.\n\n<!-- more -->\n\nThe part for readers who paid.',
+  },
+  {
+    type: 'download', typeLabel: 'Download', title: 'Granular Sampler',
+    async tags(page) {
+      // By keyboard: arrow down into the suggestions, Enter picks one; Escape closes the list.
+      await tagField(page).fill('software/plugins, ');
+      await tagField(page).pressSequentially('amb', { delay: 40 });
+      await suggestion(page, 'music/electronic/ambient').waitFor();
+      await tagField(page).press('ArrowDown');
+      assert.equal(await page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.tagPath), 'music/electronic/ambient');
+      await page.keyboard.press('Enter');
+      assert.equal(await tagField(page).inputValue(), 'software/plugins, music/electronic/ambient, ');
+      await tagField(page).pressSequentially('wri', { delay: 40 });
+      await suggestion(page, 'writing').waitFor();
+      await tagField(page).press('Escape');
+      assert.equal(await page.locator('#tag-suggestions button').count(), 0, 'Escape closes the list');
+      await tagField(page).fill('software/plugins, music/electronic/ambient');
+    },
+    price: { kind: 'Fixed price', amount: '12.50' },
+  },
+  {
+    type: 'image', typeLabel: 'Image', title: 'Harbour at Dawn',
+    tags: (page) => tagField(page).fill('photography/landscape'),
+    price: { kind: 'Free' },
+  },
+];
+
+test('a new creator publishes one item of every type; a visitor finds them by discover, tags and search', async () => {
+  const failed: string[] = [];
+  const username = `maker_${Date.now().toString(36)}`;
+  const creator = await (await browser.newContext({ viewport: { width: 1200, height: 900 } })).newPage();
+  watchConsole(creator, failed);
+
+  // Sign up, then become a creator: tier and currency.
+  await creator.goto(`${server.url}/signup`);
+  await creator.getByLabel('Username').fill(username);
+  await creator.getByLabel('Email').fill(`${username}@example.com`);
+  await creator.getByLabel('Password').fill('a long enough password');
+  await creator.getByRole('button', { name: 'Sign up' }).click();
+  await creator.waitForURL(/\/account$/);
+  await creator.getByRole('link', { name: 'Become a creator' }).click();
+  await creator.getByRole('heading', { name: 'Become a creator' }).waitFor();
+  await creator.getByRole('radio', { name: /Small Files/ }).check();
+  await creator.getByLabel('Currency for your prices and payouts').selectOption('EUR');
+  await snap(creator, J, '01-onboarding');
+  await creator.getByRole('button', { name: 'Start creating' }).click();
+  await creator.waitForURL(/\/dashboard$/);
+  await creator.getByText('You are a creator now').waitFor();
+  await snap(creator, J, '02-dashboard-empty');
+
+  // The project wizard.
+  await creator.getByRole('link', { name: 'Create your first project' }).last().click();
+  await creator.getByLabel('Title').fill('Harbour Sessions');
+  await creator.getByLabel('Description').fill('Sounds, films, words and pictures from **the harbour**.');
+  await creator.getByRole('button', { name: 'Next: review' }).click();
+  await creator.getByRole('heading', { name: 'Review your project' }).waitFor();
+  await snap(creator, J, '03-project-review');
+  await creator.getByRole('button', { name: 'Create and publish' }).click();
+  await creator.getByText('Project created and published').waitFor();
+  const projectUrl = creator.url();
+
+  // One item of every type through the item wizard.
+  for (const [n, spec] of ITEMS.entries()) {
+    await creator.goto(projectUrl);
+    await creator.getByRole('link', { name: 'Add item', exact: true }).click();
+    await creator.getByRole('radio', { name: new RegExp(`^${spec.typeLabel}\\b`) }).check();
+    await creator.getByLabel('Title').fill(spec.title);
+    await creator.getByRole('button', { name: /Create and continue/ }).click();
+    await creator.waitForURL(/step=details$/);
+    await creator.getByLabel('Description').fill(`About ${spec.title}.`);
+    if (spec.body) await creator.getByLabel('Text', { exact: true }).fill(spec.body);
+    await spec.tags(creator);
+    if (n === 0) await snap(creator, J, '04-item-details');
+    await creator.getByRole('button', { name: /Save and continue/ }).click();
+    await creator.waitForURL(/step=pricing$/);
+    await creator.getByRole('radio', { name: new RegExp(`^${spec.price.kind}\\b`) }).check();
+    if (spec.price.amount) await creator.getByLabel(/^Price, or the minimum/).fill(spec.price.amount);
+    await creator.getByRole('button', { name: /Save and continue/ }).click();
+    await creator.waitForURL(/step=ai$/);
+    await creator.getByRole('radio', { name: /^Handmade — no generative AI/ }).check();
+    await creator.getByRole('button', { name: /Save and continue/ }).click();
+    await creator.waitForURL(/step=review$/);
+    await creator.getByText('Everything is in place.').waitFor();
+    if (n === 0) await snap(creator, J, '05-item-review');
+    await creator.getByRole('button', { name: 'Publish', exact: true }).click();
+    await creator.getByText(/^Published\./).waitFor();
+    // The sidebar now marks every step done, from the item's own state.
+    assert.equal(await creator.locator('.wizard-steps .wizard-step-done').count(), 4, spec.title);
+  }
+  await creator.goto(`${server.url}/dashboard`);
+  for (const spec of ITEMS) await creator.getByRole('cell', { name: spec.title, exact: true }).waitFor();
+  await snap(creator, J, '07-dashboard');
+
+  // An anonymous visitor.
+  const visitor = await (await browser.newContext({ viewport: { width: 1200, height: 900 } })).newPage();
+  watchConsole(visitor, failed);
+  const results = (page: Page, region: string) => page.locator(`#${region} .disc-card-title a`);
+
+  // Discover, filtered by each type (htmx swaps the results as the select changes).
+  await visitor.goto(`${server.url}/discover`);
+  assert.equal(await results(visitor, 'discover-results').count(), ITEMS.length);
+  for (const spec of ITEMS) {
+    await visitor.getByLabel('Type', { exact: true }).selectOption(spec.type);
+    await visitor.waitForURL(new RegExp(`type=${spec.type}`));
+    await results(visitor, 'discover-results').filter({ hasText: spec.title }).waitFor();
+    assert.deepEqual(await results(visitor, 'discover-results').allTextContents(), [spec.title], spec.type);
+    if (spec.type === 'video') await snap(visitor, J, '08-discover-video');
+  }
+
+  // Tags: the index, a top-level tag (the tag and everything below it), then drill down.
+  await visitor.goto(`${server.url}/tags`);
+  await visitor.getByRole('link', { name: 'music', exact: true }).click();
+  await visitor.waitForURL(/\/tags\/music$/);
+  assert.deepEqual((await results(visitor, 'tag-results').allTextContents()).sort(), ['Granular Sampler', 'Rêverie Électrique', 'Tideline Film']);
+  await snap(visitor, J, '09-tag-music');
+  await visitor.getByRole('link', { name: 'electronic', exact: true }).click();
+  await visitor.waitForURL(/\/tags\/music\/electronic$/);
+  await visitor.getByRole('link', { name: 'ambient', exact: true }).click();
+  await visitor.waitForURL(/\/tags\/music\/electronic\/ambient$/);
+  assert.deepEqual((await results(visitor, 'tag-results').allTextContents()).sort(), ['Granular Sampler', 'Rêverie Électrique']);
+
+  // Search, live as you type: misspelt (two letters swapped) and without accents.
+  await visitor.goto(`${server.url}/search`);
+  await visitor.getByLabel('Search titles, projects, creators and tags').pressSequentially('reverie elcetrique', { delay: 30 });
+  await visitor.waitForURL(/\/search\?q=reverie(%20|\+)elcetrique$/);
+  await results(visitor, 'search-results').filter({ hasText: 'Rêverie Électrique' }).waitFor();
+  assert.equal((await results(visitor, 'search-results').allTextContents())[0], 'Rêverie Électrique');
+  await snap(visitor, J, '10-search-misspelt');
+  await results(visitor, 'search-results').first().click();
+  await visitor.getByRole('heading', { name: 'Rêverie Électrique' }).waitFor();
+  await visitor.getByText('€4.00', { exact: true }).waitFor();
+  await snap(visitor, J, '11-item-page');
+
+  // The text item: its free part for everyone, the rest kept back.
+  await visitor.goto(`${server.url}/search?q=krakow`);
+  await results(visitor, 'search-results').filter({ hasText: 'Notes from Kraków' }).click();
+  await visitor.getByText('The free part of the notes.').waitFor();
+  assert.equal(await visitor.getByText('The part for readers who paid.').count(), 0);
+  await visitor.getByText('Pay what you want', { exact: true }).waitFor();
+  assert.deepEqual(failed, [], 'no console errors (CSP violations show up here)');
+});
