@@ -47,12 +47,6 @@ function maxNesting(html: string): number {
   return max;
 }
 
-function timed(source: string): { html: string; ms: number } {
-  const start = performance.now();
-  const html = renderMarkdown(source);
-  return { html, ms: performance.now() - start };
-}
-
 describe('renderMarkdown: formatting', () => {
   it('renders common markdown', () => {
     const html = renderMarkdown([
@@ -180,8 +174,9 @@ describe('renderMarkdown: limits', () => {
     assert.throws(() => renderMarkdown(undefined as unknown as string), TypeError);
   });
 
-  // Generous limits: these only guard against the stack overflows and
-  // multi-second (or multi-minute) renders that unguarded marked 16 shows.
+  // Unguarded, marked 16 overflows its stack or renders these for minutes; the guards cap nesting
+  // and slow inline patterns. Checked by structure, not by the clock (timings belong in bench/):
+  // a regression to minutes still shows as a test run that does not finish.
   const hostile: Array<[string, string]> = [
     ['10 000 nested quotes', `${'>'.repeat(10_000)} deep`],
     ['10 000 spaced quotes', `${'> '.repeat(10_000)}deep`],
@@ -199,10 +194,9 @@ describe('renderMarkdown: limits', () => {
     ['strikethrough openers', '~a '.repeat(33_000) + 'deep'],
   ];
   for (const [name, source] of hostile) {
-    it(`renders ${name} quickly`, () => {
+    it(`renders ${name} safely, without overflowing`, () => {
       assert.ok(source.length <= MARKDOWN_MAX_LENGTH);
-      const { html, ms } = timed(source);
-      assert.ok(ms < 2000, `${name} took ${ms.toFixed(0)} ms`);
+      const html = renderMarkdown(source);
       assertSafeHtml(html, name);
       assert.ok(maxNesting(html) <= 64, `${name}: nested ${maxNesting(html)} deep`);
       assert.match(html, /deep/);
