@@ -10,6 +10,7 @@ const BENCHES: Record<string, () => Promise<{ run: Bench }>> = {
   search: () => import('./search.ts'),
   ingest: () => import('./ingest.ts'),
   process: () => import('./process.ts'),
+  album: () => import('./album.ts'),
   webhooks: () => import('./webhooks.ts'),
   playback: () => import('./playback.ts'),
   pages: () => import('./pages.ts'),

@@ -9,7 +9,7 @@ import { commerceRoutes } from './modules/commerce/index.ts';
 import { creatorRoutes } from './modules/creators/index.ts';
 import { healthRoutes, homeRoutes } from './modules/home/routes.tsx';
 import { mailboxRoutes } from './modules/mail/index.ts';
-import { dashboardMediaRoutes, streamedUploadRoutes, uploadApiRoutes } from './modules/media/index.ts';
+import { dashboardMediaRoutes, publicImageRoutes, streamedUploadRoutes, uploadApiRoutes } from './modules/media/index.ts';
 import { playbackRoutes } from './modules/playback/index.ts';
 import type { Deps } from './deps.ts';
 import { isHttps } from './platform/config.ts';
@@ -41,6 +41,7 @@ export function createApp(deps: Deps) {
   // Registered before the session and CSRF middleware, so they answer without touching either.
   app.route('/', healthRoutes(deps));
   mountStaticFiles(app);
+  app.route('/', publicImageRoutes(deps)); // public, cacheable: no session or cookies
   // Streamed bodies of any size, authenticated by their own signature or CSRF field: before the
   // form body limit and the body-parsing CSRF check.
   if (deps.store.kind === 'local') app.route('/', storageRoutes({ store: deps.store, secret: config.appSecret, now: () => deps.clock.now() }));

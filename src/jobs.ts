@@ -45,4 +45,5 @@ export const CRONTAB = [
   `35 4 * * * ${RECONCILE_JOB}`,
   '*/15 * * * * media_uploads_cleanup',
   `45 2 * * * ${ZIP_CLEANUP_JOB}`,
+  '*/30 * * * * media_purge', // a backstop: deletes queue it themselves (a trigger on media_files)
 ].join('\n');

@@ -2,6 +2,7 @@
 import { createApp } from './app.tsx';
 import { openDeps } from './boot.ts';
 import { CRONTAB, taskList } from './jobs.ts';
+import { reportCodecs, sweepStaleScratch } from './modules/media/index.ts';
 import { ensureDemoContent } from './seed.ts';
 import { loadConfigOrExit } from './platform/config.ts';
 import { serveApp } from './platform/http/node-server.ts';
@@ -15,7 +16,7 @@ const { deps, close } = await openDeps(config, log).catch((err: Error) => {
   console.error(`\nCould not start: ${err.message}\n`);
   process.exit(1);
 });
-if (config.seedDemo) await ensureDemoContent(deps);
+if (config.runWorkerInWeb) await sweepStaleScratch(log); // left by a worker on this machine that was killed
 const runner = config.runWorkerInWeb
   ? await startWorker({ pool: deps.pool, tasks: taskList(deps), crontab: CRONTAB, concurrency: config.workerConcurrency, log })
   : null;
@@ -25,7 +26,11 @@ const server = serveApp({ fetch: app.fetch, port: config.port, hostname: config.
   const ms = Math.round(performance.now() - started);
   log.info({ port: info.port, ms, worker: !!runner }, 'ready');
   console.log(`\nMakenot.work is running at ${config.baseUrl} (ready in ${ms} ms)${config.env === 'development' ? `\nDev mailbox: ${config.baseUrl}/dev/mailbox` : ''}\n`);
+  // After listening, so the first start answers at once: the seed only queues the demo files,
+  // and the worker processes them while the site is already browsable.
+  if (config.seedDemo) ensureDemoContent(deps).catch((err: unknown) => log.error({ err }, 'seeding the demo content failed'));
 });
+void reportCodecs(log); // in the background: a missing codec is logged, never fatal
 server.on('error', async (err: NodeJS.ErrnoException) => {
   console.error(err.code === 'EADDRINUSE'
     ? `\nPort ${config.port} is already in use (is Makenot.work already running?). Stop the other process or set PORT.\n`

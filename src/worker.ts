@@ -5,10 +5,13 @@ import { CRONTAB, taskList } from './jobs.ts';
 import { loadConfigOrExit } from './platform/config.ts';
 import { createLogger } from './platform/log.ts';
 import { startWorker, stopWorker } from './platform/queue.ts';
+import { reportCodecs, sweepStaleScratch } from './modules/media/index.ts';
 
 const config = loadConfigOrExit();
 const log = createLogger(config.logLevel);
 const { deps, close } = await openDeps(config, log, { poolSize: config.workerConcurrency + 4 });
+await sweepStaleScratch(log); // scratch directories of workers on this machine that were killed
+void reportCodecs(log);
 const runner = await startWorker({ pool: deps.pool, tasks: taskList(deps), crontab: CRONTAB, concurrency: config.workerConcurrency, log });
 log.info({ concurrency: config.workerConcurrency }, 'worker running');
 

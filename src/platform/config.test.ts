@@ -43,3 +43,14 @@ test('Stripe takes the account endpoint\'s secret, the Connect endpoint\'s, or b
   assert.throws(() => parseConfig({ ...stripe, STRIPE_WEBHOOK_SECRET: 'whsec_ok1', STRIPE_CONNECT_WEBHOOK_SECRET: 'sk_test_wrong_key' }),
     (err: ConfigError) => err.problems.some((p) => p.startsWith('STRIPE_CONNECT_WEBHOOK_SECRET must be')));
 });
+
+test('CLAMD_URL: tcp, unix socket or an absolute path; anything else is named', () => {
+  assert.equal(parseConfig({}).clamd, null);
+  assert.deepEqual(parseConfig({ CLAMD_URL: 'tcp://clamav.internal:3310' }).clamd, { host: 'clamav.internal', port: 3310 });
+  assert.deepEqual(parseConfig({ CLAMD_URL: 'tcp://[::1]:3310' }).clamd, { host: '::1', port: 3310 });
+  assert.deepEqual(parseConfig({ CLAMD_URL: 'unix:///run/clamav/clamd.ctl' }).clamd, { path: '/run/clamav/clamd.ctl' });
+  assert.deepEqual(parseConfig({ CLAMD_URL: '/run/clamav/clamd.ctl' }).clamd, { path: '/run/clamav/clamd.ctl' });
+  for (const bad of ['clamav:3310', 'tcp://host', 'tcp://host:99999', 'http://host:3310']) {
+    assert.throws(() => parseConfig({ CLAMD_URL: bad }), (err: ConfigError) => err.problems.some((p) => p.startsWith('CLAMD_URL')), bad);
+  }
+});

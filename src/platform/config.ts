@@ -35,6 +35,8 @@ export interface Config {
   shutdownGraceSeconds: number;
   /** Directory with pg_dump and pg_restore for `admin backup|restore`; null = search the usual places. */
   pgBinDir: string | null;
+  /** A ClamAV daemon to scan uploads with; null = no virus scan. */
+  clamd: { host: string; port: number } | { path: string } | null;
 }
 
 export interface StorageConfig {
@@ -130,6 +132,7 @@ export function parseConfig(env: Env, cwd = process.cwd()): Config {
 
   const payments = parsePayments(env, appEnv, problems);
   const storage = parseStorage(env, problems, bool);
+  const clamd = parseClamd(env.CLAMD_URL, problems);
 
   const config: Config = {
     env: appEnv,
@@ -152,6 +155,7 @@ export function parseConfig(env: Env, cwd = process.cwd()): Config {
     rateLimits: { signup: limit('SIGNUP_RATE_LIMIT', '10/1h'), checkout: limit('CHECKOUT_RATE_LIMIT', '30/10m') },
     shutdownGraceSeconds: int('SHUTDOWN_GRACE_SECONDS', 25, 1, 3600),
     pgBinDir: env.PG_BIN_DIR ? path.resolve(cwd, env.PG_BIN_DIR) : null,
+    clamd,
   };
   if (problems.length) throw new ConfigError(problems);
   return config;
@@ -205,6 +209,21 @@ function parseStorage(env: Env, problems: string[], bool: (key: string, fallback
       forcePathStyle: bool('S3_FORCE_PATH_STYLE', endpoint !== null),
     },
   };
+}
+
+/** CLAMD_URL: tcp://host:port, unix:///path/to/clamd.sock, or an absolute socket path. */
+function parseClamd(raw: string | undefined, problems: string[]): Config['clamd'] {
+  if (!raw) return null;
+  if (raw.startsWith('/')) return { path: raw };
+  const unix = /^unix:\/\/(\/.+)$/.exec(raw);
+  if (unix) return { path: unix[1]! };
+  const tcp = /^tcp:\/\/([^\s/:]+|\[[0-9a-f:]+\]):(\d{1,5})\/?$/i.exec(raw);
+  const port = Number(tcp?.[2]);
+  if (!tcp || port < 1 || port > 65535) {
+    problems.push(`CLAMD_URL must be tcp://host:port, unix:///path/to/socket or an absolute socket path (got "${raw}")`);
+    return null;
+  }
+  return { host: tcp[1]!.replace(/^\[|\]$/g, ''), port };
 }
 
 export function loadConfig(): Config {

@@ -1,10 +1,12 @@
 // The job queue: graphile-worker on the same PostgreSQL. Jobs are enqueued with
 // graphile_worker.add_job() on the caller's executor, so a job exists if and only if the
 // transaction that made the state change commits.
-import { Logger as GraphileLogger, run, runOnce, type Runner, type TaskList } from 'graphile-worker';
+import { EventEmitter } from 'node:events';
+import { Logger as GraphileLogger, run, runOnce, type Runner, type TaskList, type WorkerEvents } from 'graphile-worker';
 import { sql, type Kysely } from 'kysely';
 import type pg from 'pg';
 import type { Logger } from './log.ts';
+import { PoolPresence, startCrashRecovery } from './queue-recovery.ts';
 
 /** Payloads are ids and small scalars only; handlers re-read state. */
 export type JobPayload = Record<string, string | number | boolean | null>;
@@ -39,7 +41,29 @@ const FLUSH_ON_STOP = { worker: { completeJobBatchDelay: 0, failJobBatchDelay: 0
 // running jobs back at shutdown.
 const lockOwners = new WeakMap<Runner, Set<string>>();
 
-export async function startWorker(opts: { pool: pg.Pool; tasks: TaskList; crontab?: string; concurrency: number; log: Logger }): Promise<Runner> {
+export interface WorkerOptions {
+  pool: pg.Pool;
+  tasks: TaskList;
+  crontab?: string;
+  concurrency: number;
+  log: Logger;
+  /** Crashed-worker recovery (see queue-recovery.ts); tests shorten these. */
+  recovery?: { graceMs?: number; everyMs?: number };
+}
+
+/**
+ * Events that hold a presence lock for every worker pool graphile-worker creates in this
+ * process (so other processes can tell it is alive), and a release for when it stops.
+ */
+function presenceEvents(pool: pg.Pool, log: Logger) {
+  const events = new EventEmitter() as WorkerEvents;
+  const held: PoolPresence[] = [];
+  events.on('pool:create', ({ workerPool }) => { held.push(new PoolPresence(pool.options, workerPool.id, log)); });
+  return { events, release: () => Promise.all(held.map((p) => p.release())) };
+}
+
+export async function startWorker(opts: WorkerOptions): Promise<Runner> {
+  const presence = presenceEvents(opts.pool, opts.log);
   const runner = await run({
     pgPool: opts.pool,
     taskList: opts.tasks,
@@ -52,11 +76,21 @@ export async function startWorker(opts: { pool: pg.Pool; tasks: TaskList; cronta
     // last "job done" write instead of resolving with it still in flight (which would leave a
     // finished job locked, to run again hours later).
     preset: FLUSH_ON_STOP,
+    events: presence.events,
   });
+  const stopRecovery = startCrashRecovery(opts.pool, opts.log, opts.recovery);
+  const wrapped: Runner = {
+    ...runner,
+    async stop(reason?: string) {
+      await stopRecovery();
+      await runner.stop(reason); // running jobs finish and unlock first…
+      await presence.release(); // …then this pool stops claiming to be alive
+    },
+  };
   const owners = new Set<string>();
   runner.events.on('job:start', ({ job }) => { if (job.locked_by) owners.add(job.locked_by); });
-  lockOwners.set(runner, owners);
-  return runner;
+  lockOwners.set(wrapped, owners);
+  return wrapped;
 }
 
 /**
@@ -81,5 +115,10 @@ export async function stopWorker(runner: Runner, opts: { pool: pg.Pool; graceMs:
 
 /** Runs every job that is due, then returns: used by tests and one-off CLI commands. */
 export async function runDueJobs(opts: { pool: pg.Pool; tasks: TaskList; log: Logger }): Promise<void> {
-  await runOnce({ pgPool: opts.pool, taskList: opts.tasks, logger: queueLogger(opts.log), preset: FLUSH_ON_STOP });
+  const presence = presenceEvents(opts.pool, opts.log);
+  try {
+    await runOnce({ pgPool: opts.pool, taskList: opts.tasks, logger: queueLogger(opts.log), preset: FLUSH_ON_STOP, events: presence.events });
+  } finally {
+    await presence.release();
+  }
 }

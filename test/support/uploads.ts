@@ -26,27 +26,39 @@ export async function api(user: TestUser, method: string, path: string, body?: u
 }
 
 /**
+ * PUTs one part where its signed URL points: the app itself (local backend, in-process) or
+ * the S3 server (presigned, over the network). Returns the response with the part's ETag.
+ */
+export async function putPart(t: TestApp, url: string, body: Uint8Array): Promise<Response> {
+  const init = { method: 'PUT', body: new Uint8Array(body), headers: { 'content-length': String(body.length) } };
+  return url.startsWith('/') ? t.app.request(url, init) : fetch(url, init);
+}
+
+/** A whole upload as uploader.js does it: start, every part, complete. Returns the start answer. */
+export async function uploadBytes(t: TestApp, user: TestUser, target: Record<string, unknown>, fileName: string, data: Uint8Array, type = '') {
+  const start = await api(user, 'POST', '/api/uploads', { fileName, size: data.length, type, ...target });
+  if (start.status !== 201) throw new Error(`start failed (${start.status}): ${JSON.stringify(start.json)}`);
+  const { id, partSize, partCount } = start.json as { id: string; partSize: number; partCount: number };
+  const numbers = Array.from({ length: partCount }, (_, i) => i + 1);
+  const { parts } = (await api(user, 'POST', `/api/uploads/${id}/part-urls`, { partNumbers: numbers })).json as { parts: { partNumber: number; url: string }[] };
+  const etags: { partNumber: number; etag: string }[] = [];
+  for (const p of parts) {
+    const res = await putPart(t, p.url, data.subarray((p.partNumber - 1) * partSize, p.partNumber * partSize));
+    if (res.status !== 200) throw new Error(`part ${p.partNumber} failed (${res.status}): ${await res.text()}`);
+    etags.push({ partNumber: p.partNumber, etag: res.headers.get('etag') ?? '' });
+  }
+  const done = await api(user, 'POST', `/api/uploads/${id}/complete`, { parts: etags });
+  if (done.status !== 200) throw new Error(`complete failed (${done.status}): ${JSON.stringify(done.json)}`);
+  return start.json as { id: string; itemId: string | null; name: string };
+}
+
+/**
  * A real file through the real pipeline: the resumable upload API (parts PUT to the signed part
  * URLs, in-process for the local backend, over HTTP for S3), then the worker's jobs. Returns
  * the media file id once it is processed (ready, or failed with its reason).
  */
 export async function uploadThroughPipeline(t: TestApp, user: TestUser, itemId: string, filePath: string, name = path.basename(filePath)) {
-  const data = await fs.readFile(filePath);
-  const start = await api(user, 'POST', '/api/uploads', { fileName: name, size: data.length, itemId });
-  if (start.status !== 201) throw new Error(`upload start refused: ${start.status} ${JSON.stringify(start.json)}`);
-  const { id, partSize, partCount } = start.json as { id: string; partSize: number; partCount: number };
-  const numbers = Array.from({ length: partCount }, (_, i) => i + 1);
-  const { parts } = (await api(user, 'POST', `/api/uploads/${id}/part-urls`, { partNumbers: numbers })).json as { parts: { partNumber: number; url: string }[] };
-  const etags: { partNumber: number; etag: string }[] = [];
-  for (const part of parts) {
-    const body = data.subarray((part.partNumber - 1) * partSize, part.partNumber * partSize);
-    const init = { method: 'PUT', body: new Uint8Array(body), headers: { 'content-length': String(body.length) } };
-    const res = part.url.startsWith('/') ? await t.app.request(part.url, init) : await fetch(part.url, init);
-    if (res.status !== 200) throw new Error(`part ${part.partNumber} refused: ${res.status}`);
-    etags.push({ partNumber: part.partNumber, etag: res.headers.get('etag') ?? '' });
-  }
-  const done = await api(user, 'POST', `/api/uploads/${id}/complete`, { parts: etags });
-  if (done.status !== 200) throw new Error(`upload completion refused: ${done.status} ${JSON.stringify(done.json)}`);
+  const { id } = await uploadBytes(t, user, { itemId }, name, await fs.readFile(filePath));
   await t.drainJobs();
   // With a worker running as well (browser journeys, benches), it may hold the job: wait for it.
   for (let i = 0; i < 600; i++) {

@@ -88,6 +88,12 @@ function attacks(ids: { project: string; item: string; version: string; file: st
     { method: 'GET', route: '/dashboard/items/:id/files/upload', path: `/dashboard/items/${ids.item}/files/upload`, form: [] },
     { method: 'POST', route: '/dashboard/items/:id/files/upload', path: `/dashboard/items/${ids.item}/files/upload`, form: [] },
     { method: 'POST', route: '/dashboard/media/:id/reprocess', path: `/dashboard/media/${ids.file}/reprocess`, form: [] },
+    { method: 'POST', route: '/dashboard/media/:id/delete', path: `/dashboard/media/${ids.file}/delete`, form: [] },
+    { method: 'GET', route: '/dashboard/projects/:id/tracks', path: `/dashboard/projects/${ids.project}/tracks`, form: [] },
+    // Covers and album tracks name their target in the query string.
+    { method: 'GET', route: '/dashboard/media/image-slot', path: `/dashboard/media/image-slot?target=item_cover&itemId=${ids.item}`, form: [] },
+    { method: 'POST', route: '/dashboard/media/image-slot/remove', path: `/dashboard/media/image-slot/remove?target=project_cover&projectId=${ids.project}`, form: [] },
+    { method: 'POST', route: '/dashboard/media/upload', path: `/dashboard/media/upload?target=track&projectId=${ids.project}`, form: [] },
     { method: 'POST', route: '/dashboard/sales/:orderId/refund', path: `/dashboard/sales/${ids.order}/refund`, form: [] },
   ];
   for (const [step, form] of Object.entries(STEP_FORMS)) {
@@ -119,7 +125,7 @@ describe('another creator\'s ids', () => {
       tried.push(`${x.method} ${x.route}`);
     }
     assert.deepEqual(await snapshot(a.viewer.id), before);
-    assert.equal(new Set(tried).size, 16, "every id-taking route was tried");
+    assert.equal(new Set(tried).size, 21, "every id-taking route was tried");
   });
 
   test('malformed ids are 404 too', async () => {

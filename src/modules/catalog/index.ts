@@ -2,7 +2,7 @@
 export { dashboardRoutes } from './routes/dashboard.tsx';
 export { discoveryRoutes } from './routes/discovery.tsx';
 export { publicRoutes } from './routes/public.tsx';
-export { seedDemoCatalog } from './demo.ts';
+export { DEMO_PROJECT_COVER, demoCatalog, seedDemoCatalog } from './demo.ts';
 export type { CatalogTables, PriceKind, ItemType } from './tables.ts';
 // For commerce: what an item or album costs and who sells it, and the sales count it maintains.
 export { addItemSales, findItem } from './queries/items.ts';
@@ -18,3 +18,9 @@ export { itemSummaries } from './queries/items.ts';
 export type { PreviewMode } from './tables.ts';
 // For the media module: covers, once an uploaded image is processed (null removes one).
 export { checkObjectKey, setItemCover, setProjectCover, type CoverOwner } from './covers.ts';
+// For the media module: what processing writes into files, album tracks, imports.
+export { getOwnedProject } from './projects-service.ts';
+export {
+  albumBase, applyTrackTags, createFileItem, createImportProject, createTrackItem, deleteTrackItem, itemMediaContext, itemsUsingProjectCover, projectItems,
+  type ItemMediaContext,
+} from './media-hooks.ts';

@@ -7,6 +7,7 @@ import { setFlash } from '../../platform/http/flash.ts';
 import { echoValue } from '../../platform/validate.ts';
 import { renderPage } from '../../ui/render.tsx';
 import { requireViewer } from '../accounts/index.ts';
+import { avatarSection } from '../media/index.ts';
 import * as creators from './service.ts';
 import { OnboardingPage } from './views/onboarding.tsx';
 import { SettingsPage } from './views/settings.tsx';
@@ -47,7 +48,8 @@ export function creatorRoutes(deps: Deps) {
 
   const settings = async (c: Context<AppEnv>, values: Record<string, string>, errors: Record<string, string>, status: 200 | 422 = 200) =>
     renderPage(c, { title: 'Profile and tier', devMode, status },
-      <SettingsPage csrfToken={c.get('csrfToken')} username={c.get('viewer')!.username} tiers={await creators.listTiers(deps)} values={values} errors={errors} />);
+      <SettingsPage csrfToken={c.get('csrfToken')} username={c.get('viewer')!.username} tiers={await creators.listTiers(deps)} values={values} errors={errors}
+        avatar={await avatarSection(deps, c.get('viewer')!, c.get('csrfToken'))} />);
 
   app.get('/dashboard/settings', requireCreator, async (c) => {
     const viewer = c.get('viewer')!;

@@ -1,7 +1,9 @@
 import type { Task } from 'graphile-worker';
 import type { Deps } from '../../deps.ts';
 import { makePreviewClip, PREVIEW_CLIP_JOB } from './preview-clip.ts';
-import { processUploadedFile } from './process-job.ts';
+import { MEDIA_RETAG_JOB } from './after-ready.ts';
+import { processUploadedFile, retagFile } from './process-job.ts';
+import { MEDIA_PURGE_JOB, runPurges } from './purge.ts';
 import { cleanupAbandonedUploads, MEDIA_PROCESS_JOB, UPLOADS_CLEANUP_JOB } from './uploads-service.ts';
 
 export function mediaJobs(deps: Deps): Record<string, Task> {
@@ -15,6 +17,11 @@ export function mediaJobs(deps: Deps): Record<string, Task> {
     [PREVIEW_CLIP_JOB]: async (payload, helpers) => {
       const { fileId, seconds } = payload as { fileId: string; seconds: number };
       await makePreviewClip(deps, deps.log.child({ job: helpers.job.id, fileId }), fileId, seconds);
+    },
+    [MEDIA_PURGE_JOB]: async () => { await runPurges(deps); },
+    [MEDIA_RETAG_JOB]: async (payload, helpers) => {
+      const { fileId } = payload as { fileId: string };
+      await retagFile(deps, deps.log.child({ job: helpers.job.id, fileId }), fileId);
     },
   };
 }

@@ -1,11 +1,27 @@
 // All SQL on the media module's tables (media_files, media_derivatives, upload_sessions).
 import { sql } from 'kysely';
 import type { Executor } from '../../deps.ts';
-import type { MediaState } from './tables.ts';
+import { FINAL_STATES, type MediaPurpose, type MediaState } from './tables.ts';
 
-export function insertFile(db: Executor, f: { id: string; creatorId: string; itemId: string; versionId: string | null; name: string; size: number; type: string; incomingKey: string }) {
+export interface NewFile {
+  id: string;
+  creatorId: string;
+  purpose: MediaPurpose;
+  itemId: string | null;
+  projectId: string | null;
+  versionId: string | null;
+  trackBase: number | null;
+  reservedBytes: number;
+  name: string;
+  size: number;
+  type: string;
+  incomingKey: string;
+}
+
+export function insertFile(db: Executor, f: NewFile) {
   return db.insertInto('media_files').values({
-    id: f.id, creator_id: f.creatorId, item_id: f.itemId, version_id: f.versionId, original_name: f.name,
+    id: f.id, creator_id: f.creatorId, purpose: f.purpose, item_id: f.itemId, project_id: f.projectId, version_id: f.versionId,
+    track_base: f.trackBase, reserved_bytes: f.reservedBytes, original_name: f.name,
     declared_size: f.size, declared_type: f.type, incoming_key: f.incomingKey,
   }).execute();
 }
@@ -32,8 +48,37 @@ export function findFile(db: Executor, fileId: string) {
 
 export function listItemFiles(db: Executor, itemId: string) {
   return db.selectFrom('media_files')
-    .select(['id', 'original_name', 'declared_size', 'bytes', 'state', 'state_reason', 'created_at', 'version_id'])
-    .where('item_id', '=', itemId).orderBy('created_at').orderBy('id').execute();
+    .select(['id', 'original_name', 'declared_size', 'bytes', 'state', 'state_reason', 'created_at', 'version_id', 'kind', 'metadata', 'object_key', 'sha256', 'ready_at'])
+    .where('item_id', '=', itemId).where('purpose', '=', 'item').orderBy('created_at').orderBy('id').execute();
+}
+
+export function derivativesOf(db: Executor, fileIds: string[]) {
+  if (!fileIds.length) return Promise.resolve([]);
+  return db.selectFrom('media_derivatives').select(['media_file_id', 'kind', 'object_key', 'content_type', 'bytes'])
+    .where('media_file_id', 'in', fileIds).orderBy('kind').execute();
+}
+
+export function deleteDerivatives(db: Executor, fileId: string, kinds: string[]) {
+  if (!kinds.length) return Promise.resolve([]);
+  return db.deleteFrom('media_derivatives').where('media_file_id', '=', fileId).where('kind', 'in', kinds).execute();
+}
+
+/** Image files (covers, avatars) of one target, newest first. */
+export function imageFilesOf(db: Executor, creatorId: string, t: { purpose: MediaPurpose; itemId: string | null; projectId: string | null }) {
+  let q = db.selectFrom('media_files').select(['id', 'state', 'state_reason', 'object_key', 'created_at', 'original_name'])
+    .where('creator_id', '=', creatorId).where('purpose', '=', t.purpose);
+  if (t.itemId) q = q.where('item_id', '=', t.itemId);
+  if (t.projectId) q = q.where('project_id', '=', t.projectId);
+  return q.orderBy('created_at', 'desc').orderBy('id', 'desc').execute();
+}
+
+export function deleteFiles(db: Executor, ids: string[]) {
+  if (!ids.length) return Promise.resolve([]);
+  return db.deleteFrom('media_files').where('id', 'in', ids).returning('id').execute();
+}
+
+export function setReserved(db: Executor, fileId: string, bytes: number) {
+  return db.updateTable('media_files').set({ reserved_bytes: bytes }).where('id', '=', fileId).execute();
 }
 
 /**
@@ -44,11 +89,18 @@ export async function lockCreator(db: Executor, creatorId: string) {
   await sql`SELECT 1 FROM creators WHERE user_id = ${creatorId} FOR UPDATE`.execute(db);
 }
 
-/** Bytes a creator uses: originals (declared size while still uploading) plus derivatives. */
-export async function storageUsed(db: Executor, creatorId: string): Promise<number> {
+/**
+ * Bytes a creator uses: originals (declared size while still uploading), storage reserved for
+ * renditions not made yet, and derivatives. `exceptDerivativesOf` leaves out one file's
+ * reservation and derivatives (processing checks what its new ones would add).
+ */
+export async function storageUsed(db: Executor, creatorId: string, exceptDerivativesOf: string | null = null): Promise<number> {
   const row = await sql<{ used: string | number }>`
-    SELECT coalesce((SELECT sum(coalesce(f.bytes, f.declared_size)) FROM media_files f WHERE f.creator_id = ${creatorId}), 0)
-         + coalesce((SELECT sum(d.bytes) FROM media_derivatives d JOIN media_files f ON f.id = d.media_file_id WHERE f.creator_id = ${creatorId}), 0)
+    SELECT coalesce((SELECT sum(coalesce(f.bytes, f.declared_size)
+                                + CASE WHEN f.id = ${exceptDerivativesOf}::uuid THEN 0 ELSE f.reserved_bytes END)
+                     FROM media_files f WHERE f.creator_id = ${creatorId}), 0)
+         + coalesce((SELECT sum(d.bytes) FROM media_derivatives d JOIN media_files f ON f.id = d.media_file_id
+                     WHERE f.creator_id = ${creatorId} AND f.id IS DISTINCT FROM ${exceptDerivativesOf}::uuid), 0)
          AS used`.execute(db);
   return Number(row.rows[0]?.used ?? 0);
 }
@@ -72,7 +124,11 @@ export function deleteUploadingFile(db: Executor, fileId: string) {
 
 export function setState(db: Executor, fileId: string, state: MediaState, now: Date, reason: string | null = null, from?: MediaState[]) {
   let q = db.updateTable('media_files')
-    .set({ state, state_reason: reason ? reason.slice(0, 1000) : null, updated_at: now, ...(state === 'ready' ? { ready_at: now } : {}) })
+    .set({
+      state, state_reason: reason ? reason.slice(0, 1000) : null, updated_at: now, ...(state === 'ready' ? { ready_at: now } : {}),
+      // A decided file holds no reservation: its derivatives (if any) are counted as they are.
+      ...(FINAL_STATES.includes(state) ? { reserved_bytes: 0 } : {}),
+    })
     .where('id', '=', fileId);
   if (from) q = q.where('state', 'in', from);
   return q.returning('id').execute();
@@ -109,7 +165,37 @@ export function readyFiles(db: Executor, where: { itemIds: string[] } | { fileId
       sql<{ kind: string; object_key: string; content_type: string; bytes: number }[]>`coalesce((
         SELECT json_agg(json_build_object('kind', d.kind, 'object_key', d.object_key, 'content_type', d.content_type, 'bytes', d.bytes) ORDER BY d.kind)
         FROM media_derivatives d WHERE d.media_file_id = f.id), '[]'::json)`.as('derivatives')])
-    .where('f.state', '=', 'ready').where('f.object_key', 'is not', null);
+    // An item's own files: its cover (also a media file of the item) is not one of them.
+    .where('f.state', '=', 'ready').where('f.object_key', 'is not', null).where('f.purpose', '=', 'item');
   q = 'fileId' in where ? q.where('f.id', '=', where.fileId) : q.where('f.item_id', 'in', where.itemIds.length ? where.itemIds : ['00000000-0000-0000-0000-000000000000']);
   return q.orderBy('f.created_at').orderBy('f.id').execute();
+}
+
+/** Thumbnails of a cover or avatar (never of an item's own files: those may be for sale). */
+export function publicThumbnails(db: Executor, fileId: string) {
+  return db.selectFrom('media_files as f').innerJoin('media_derivatives as d', 'd.media_file_id', 'f.id')
+    .select(['d.kind', 'd.object_key', 'd.bytes', 'f.sha256'])
+    .where('f.id', '=', fileId).where('f.purpose', 'in', ['item_cover', 'project_cover', 'avatar']).where('d.kind', 'like', 'thumb-%')
+    .execute();
+}
+
+/** Files that album uploads ("Add tracks") made for these items. */
+export function trackFiles(db: Executor, itemIds: string[]) {
+  if (!itemIds.length) return Promise.resolve([]);
+  return db.selectFrom('media_files')
+    .select(['id', 'item_id', 'original_name', 'declared_size', 'bytes', 'state', 'state_reason', 'metadata', 'created_at'])
+    .where('item_id', 'in', itemIds).where('purpose', '=', 'item').where('track_base', 'is not', null)
+    .orderBy('created_at').orderBy('id').execute();
+}
+
+/** Ready audio files of these items (whose downloads embed the items' cover). */
+export function readyAudioFiles(db: Executor, itemIds: string[]) {
+  if (!itemIds.length) return Promise.resolve([]);
+  return db.selectFrom('media_files').select(['id', 'metadata'])
+    .where('item_id', 'in', itemIds).where('purpose', '=', 'item').where('kind', '=', 'audio').where('state', '=', 'ready').execute();
+}
+
+export function fileStates(db: Executor, ids: string[]) {
+  if (!ids.length) return Promise.resolve([]);
+  return db.selectFrom('media_files').select(['id', 'state', 'state_reason', 'original_name']).where('id', 'in', ids).execute();
 }

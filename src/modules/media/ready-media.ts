@@ -36,7 +36,7 @@ function toReady(r: Row): ReadyMedia {
   const renditions: Record<string, Rendition> = {};
   for (const d of r.derivatives) renditions[d.kind] = { objectKey: d.object_key, contentType: d.content_type, bytes: Number(d.bytes) };
   return {
-    id: r.id, itemId: r.item_id, versionId: r.version_id, creatorId: r.creator_id, kind: r.kind ?? 'other', name: r.original_name,
+    id: r.id, itemId: r.item_id!, versionId: r.version_id, creatorId: r.creator_id, kind: r.kind ?? 'other', name: r.original_name,
     bytes: r.bytes ?? 0, sha256: r.sha256 ?? '', readyAt: r.ready_at,
     original: { objectKey: r.object_key!, contentType: meta.contentType ?? 'application/octet-stream', bytes: r.bytes ?? 0 },
     renditions,

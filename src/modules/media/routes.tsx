@@ -3,11 +3,18 @@
 // anything the signed-in creator does not own.
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import type { Deps } from '../../deps.ts';
-import { BadRequest, ValidationError } from '../../platform/errors.ts';
+import { Readable } from 'node:stream';
+import { BadRequest, NotFound, ValidationError } from '../../platform/errors.ts';
+import { setFlash } from '../../platform/http/flash.ts';
+import { ObjectNotFound } from '../../platform/storage/index.ts';
 import type { AppEnv } from '../../platform/http/context.ts';
 import { getOwnedItem } from '../catalog/index.ts';
 import { requireCreator } from '../creators/index.ts';
+import { publicThumbnail, removeImage } from './images.ts';
+import { listItemFileViews } from './item-media.ts';
+import { imageSlot, trackListFragment } from './sections.tsx';
 import * as uploads from './uploads-service.ts';
+import { formPageOf } from './upload-form.tsx';
 import { FilesList, filesUrl } from './views/files.tsx';
 
 type C = Context<AppEnv>;
@@ -64,22 +71,84 @@ export function dashboardMediaRoutes(deps: Deps) {
 
   const list = async (c: C, itemId: string) => {
     const item = await getOwnedItem(deps, viewer(c), itemId);
-    const files = await uploads.listItemFiles(deps, item.id);
+    const files = await listItemFileViews(deps, viewer(c).id, item.id);
     c.header('Cache-Control', 'no-store');
     return c.html(<FilesList itemId={item.id} files={files} csrfToken={c.get('csrfToken')} />);
   };
+  const slotInput = (c: C) => {
+    const target = c.req.query('target');
+    if (target !== 'item_cover' && target !== 'project_cover' && target !== 'avatar') throw new NotFound();
+    return { target, itemId: c.req.query('itemId'), projectId: c.req.query('projectId') } as const;
+  };
+  const slot = async (c: C) => {
+    const input = slotInput(c);
+    c.header('Cache-Control', 'no-store');
+    return c.html(await imageSlot(deps, viewer(c), input.target, input, c.get('csrfToken')));
+  };
 
   app.get('/dashboard/items/:id/files', requireCreator, (c) => list(c, c.req.param('id')));
+  app.get('/dashboard/projects/:id/tracks', requireCreator, async (c) => {
+    c.header('Cache-Control', 'no-store');
+    return c.html(await trackListFragment(deps, viewer(c), c.req.param('id')));
+  });
+  app.get('/dashboard/media/image-slot', requireCreator, slot);
+  app.post('/dashboard/media/image-slot/remove', requireCreator, async (c) => {
+    const input = slotInput(c);
+    await removeImage(deps, viewer(c), input);
+    if (c.req.header('hx-request')) return slot(c);
+    setFlash(c, deps.config, 'success', input.target === 'avatar' ? 'Avatar removed.' : 'Cover removed.');
+    return c.redirect(formPageOf(input), 303);
+  });
 
   app.post('/dashboard/media/:id/reprocess', requireCreator, async (c) => {
-    const itemId = await uploads.reprocessFile(deps, viewer(c), c.req.param('id'));
-    if (c.req.header('hx-request')) return list(c, itemId);
-    return c.redirect(`/dashboard/items/${itemId}/edit?step=details#files`, 303);
+    const file = await uploads.reprocessFile(deps, viewer(c), c.req.param('id'));
+    if (c.req.header('hx-request') && file.purpose === 'item' && file.item_id) return list(c, file.item_id);
+    return c.redirect(formPageOf({ target: file.purpose, itemId: file.item_id ?? undefined, projectId: file.project_id ?? undefined }), 303);
+  });
+
+  app.post('/dashboard/media/:id/delete', requireCreator, async (c) => {
+    const file = await uploads.deleteFile(deps, viewer(c), c.req.param('id'));
+    if (c.req.header('hx-request') && file.item_id) return list(c, file.item_id);
+    setFlash(c, deps.config, 'success', `Deleted ${file.original_name}.`);
+    return c.redirect(formPageOf({ target: file.purpose, itemId: file.item_id ?? undefined, projectId: file.project_id ?? undefined }), 303);
   });
 
   app.get('/dashboard/items/:id/files/upload', requireCreator, async (c) => {
     const item = await getOwnedItem(deps, viewer(c), c.req.param('id'));
     return c.redirect(`/dashboard/items/${item.id}/edit?step=details#files`, 303);
+  });
+  return app;
+}
+
+/**
+ * Public cover and avatar thumbnails: /media/images/<file id>/<320|640|1280>.webp. Mounted
+ * before sessions (no cookies are read or set, so shared caches may keep them). The file id
+ * changes whenever the image does, so the response is immutable.
+ */
+export function publicImageRoutes(deps: Deps) {
+  const app = new Hono();
+  app.get('/media/images/:fileId/:name', async (c) => {
+    const m = /^(\d{3,4})\.webp$/.exec(c.req.param('name'));
+    let thumb;
+    try {
+      thumb = await publicThumbnail(deps, c.req.param('fileId'), Number(m?.[1] ?? 0));
+    } catch (err) {
+      if (err instanceof NotFound) return c.text('No such image.', 404);
+      throw err;
+    }
+    c.header('ETag', thumb.etag);
+    c.header('Cache-Control', 'public, max-age=31536000, immutable');
+    if ((c.req.header('if-none-match') ?? '').split(',').some((t) => t.trim() === thumb.etag)) return c.body(null, 304);
+    try {
+      const got = await deps.store.get(thumb.key);
+      c.header('Content-Type', 'image/webp');
+      c.header('Content-Length', String(got.contentLength));
+      return c.body(Readable.toWeb(got.body) as ReadableStream, 200);
+    } catch (err) {
+      deps.log.warn({ err, key: thumb.key }, 'a public image could not be read from storage');
+      c.header('Cache-Control', 'no-store');
+      return c.text('This image is unavailable right now.', err instanceof ObjectNotFound ? 404 : 503);
+    }
   });
   return app;
 }

@@ -2,23 +2,24 @@
 // state, complete (verified, recorded and queued for processing in one transaction), abort,
 // and the cleanup of abandoned sessions.
 import { randomUUID } from 'node:crypto';
-import type { Deps } from '../../deps.ts';
+import type { Deps, Executor } from '../../deps.ts';
 import { BadRequest, Conflict, NotFound, Unavailable, ValidationError } from '../../platform/errors.ts';
 import type { Viewer } from '../../platform/http/context.ts';
 import { enqueueJob } from '../../platform/queue.ts';
 import { NotSupported, UploadNotFound, type UploadedPart } from '../../platform/storage/index.ts';
 import { isUuid } from '../../platform/validate.ts';
-import { getOwnedItem, listVersions } from '../catalog/index.ts';
 import { storageLimits } from '../creators/index.ts';
 import { declaredType, displayFileName } from './file-names.ts';
 import { incomingKey } from './keys.ts';
 import { formatBytes, PART_URL_TTL_SECONDS, PART_URLS_PER_REQUEST, partSizeFor, SESSION_TTL_MS } from './limits.ts';
 import * as q from './queries.ts';
+import { FINAL_STATES } from './tables.ts';
+import { materialise, reservationFor, resolveTarget, type ResolvedTarget, type TargetInput } from './targets.ts';
 
 export const MEDIA_PROCESS_JOB = 'media_process';
 export const UPLOADS_CLEANUP_JOB = 'media_uploads_cleanup';
 
-export interface StartInput { fileName?: unknown; size?: unknown; type?: unknown; itemId?: unknown; versionId?: unknown; sha256?: unknown }
+export interface StartInput extends TargetInput { fileName?: unknown; size?: unknown; type?: unknown; sha256?: unknown }
 
 export async function startUpload(deps: Deps, viewer: Viewer, input: StartInput) {
   const errors: Record<string, string> = {};
@@ -27,14 +28,7 @@ export async function startUpload(deps: Deps, viewer: Viewer, input: StartInput)
   if (size < 0) errors.size = 'The file size must be a whole number of bytes.';
   else if (size === 0) errors.size = 'This file is empty (0 bytes); there is nothing to upload.';
   if (Object.keys(errors).length) throw new ValidationError(errors);
-  const item = await getOwnedItem(deps, viewer, typeof input.itemId === 'string' ? input.itemId : '');
-  let versionId: string | null = null;
-  if (input.versionId !== undefined && input.versionId !== null && input.versionId !== '') {
-    const versions = await listVersions(deps, item.id);
-    const match = versions.find((v) => v.id === input.versionId);
-    if (!match) throw new NotFound('We could not find that version of the item.');
-    versionId = match.id;
-  }
+  const resolved = await resolveTarget(deps, viewer, input);
   const limits = await storageLimits(deps, viewer.id);
   if (!limits) throw new NotFound();
   if (size > limits.perFileBytes) {
@@ -47,28 +41,41 @@ export async function startUpload(deps: Deps, viewer: Viewer, input: StartInput)
   const partSize = partSizeFor(size);
   const partCount = Math.ceil(size / partSize);
   const expiresAt = new Date(deps.clock.now().getTime() + SESSION_TTL_MS);
+  const reserved = reservationFor(resolved.kindHint, size);
+  await checkSpace(deps.db, viewer.id, limits.totalBytes, size, reserved); // early, before a track item is made
+  const { target, undo } = await materialise(deps, viewer, resolved, name);
 
   let uploadId: string | null = null;
   try {
     await deps.db.transaction().execute(async (tx) => {
       await q.lockCreator(tx, viewer.id);
-      const used = await q.storageUsed(tx, viewer.id);
-      if (used + size > limits.totalBytes) {
-        throw new BadRequest(`Not enough storage left for this ${formatBytes(size)} file: you use ${formatBytes(used)} of your tier's ${formatBytes(limits.totalBytes)} total. Delete files or choose a bigger tier.`, 413);
-      }
+      await checkSpace(tx, viewer.id, limits.totalBytes, size, reserved);
       // Opened only once the limits pass, so a refused upload leaves nothing in storage.
       uploadId = await deps.store.createMultipart(key, { contentType: type || undefined, partSize }).catch((err: unknown) => {
         deps.log.error({ err }, 'storage unreachable: cannot start an upload');
         throw new Unavailable('File storage is unreachable right now, so uploads cannot start. Please try again in a few minutes.');
       });
-      await q.insertFile(tx, { id: fileId, creatorId: viewer.id, itemId: item.id, versionId, name, size, type, incomingKey: key });
+      await q.insertFile(tx, { id: fileId, creatorId: viewer.id, ...fileTarget(target), reservedBytes: reserved, name, size, type, incomingKey: key });
       await q.insertSession(tx, { fileId, uploadId, partSize, partCount, expiresAt });
     });
   } catch (err) {
     if (uploadId) await deps.store.abortMultipart(key, uploadId).catch((e: unknown) => deps.log.warn({ err: e }, 'abort after failed start'));
+    await undo();
     throw err;
   }
-  return { id: fileId, name, size, partSize, partCount, expiresAt: expiresAt.toISOString() };
+  return { id: fileId, name, size, partSize, partCount, expiresAt: expiresAt.toISOString(), itemId: target.itemId };
+}
+
+/** The owner columns of a new file row. */
+export const fileTarget = (t: ResolvedTarget) =>
+  ({ purpose: t.purpose, itemId: t.itemId, projectId: t.projectId, versionId: t.versionId, trackBase: t.trackBase });
+
+/** 413 when the file (plus what its renditions reserve) does not fit in the tier's total. */
+export async function checkSpace(db: Executor, creatorId: string, total: number, size: number, reserved: number) {
+  const used = await q.storageUsed(db, creatorId);
+  if (used + size + reserved <= total) return;
+  const extra = reserved ? ` (plus ${formatBytes(reserved)} held back for its streaming and download formats)` : '';
+  throw new BadRequest(`Not enough storage left for this ${formatBytes(size)} file${extra}: you use ${formatBytes(used)} of your tier's ${formatBytes(total)} total. Delete files or choose a bigger tier.`, 413);
 }
 
 async function openSession(deps: Deps, viewer: Viewer, fileId: string) {
@@ -109,7 +116,7 @@ export async function uploadStatus(deps: Deps, viewer: Viewer, fileId: string) {
     });
   }
   return {
-    id: file.id, name: file.original_name, state: file.state, size: file.declared_size, itemId: file.item_id,
+    id: file.id, name: file.original_name, state: file.state, size: file.declared_size, itemId: file.item_id, purpose: file.purpose,
     partSize: file.part_size, partCount: file.part_count, expiresAt: file.expires_at?.toISOString() ?? null,
     parts: parts.map((p) => ({ partNumber: p.partNumber, size: p.size, etag: p.etag })),
   };
@@ -220,7 +227,7 @@ export async function reprocessFile(deps: Deps, viewer: Viewer, fileId: string) 
   const file = isUuid(fileId) ? await q.findOwnedFile(deps.db, viewer.id, fileId) : undefined;
   if (!file) throw new NotFound();
   await requeueFailed(deps, file.id);
-  return file.item_id;
+  return file;
 }
 
 /** Operators (`npm run admin -- reprocess <file-id>`): any creator's failed file, same rules. */
@@ -241,3 +248,12 @@ async function requeueFailed(deps: Deps, fileId: string) {
 
 export const listItemFiles = (deps: Deps, itemId: string) => q.listItemFiles(deps.db, itemId);
 export const storageUsed = (deps: Deps, creatorId: string) => q.storageUsed(deps.db, creatorId);
+
+/** Deletes a processed (or failed) file; its stored objects are purged by a job. */
+export async function deleteFile(deps: Deps, viewer: Viewer, fileId: string) {
+  const file = isUuid(fileId) ? await q.findOwnedFile(deps.db, viewer.id, fileId) : undefined;
+  if (!file) throw new NotFound();
+  if (!FINAL_STATES.includes(file.state)) throw new Conflict('This file is still being uploaded or processed; cancel the upload or wait until it is done.');
+  await q.deleteFiles(deps.db, [file.id]);
+  return file;
+}

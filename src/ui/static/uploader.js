@@ -3,6 +3,10 @@
 // backwards, retries with backoff, resume after a reload (the upload id is remembered in
 // localStorage; choose the same file again), and cancel. Progressive enhancement: without
 // this script the page keeps its plain one-request form.
+//
+// What the files are for comes from the root element: data-target="item" (an item's files,
+// data-item-id), "track" (an album: one new audio item per file in data-project-id, ordered
+// after data-album-base), or one image: "item_cover", "project_cover", "avatar" (data-single).
 (function () {
   'use strict';
   var STORE_KEY = 'mnw-uploads';
@@ -61,13 +65,24 @@
     });
   }
 
+  var AUDIO_EXT = /\.(mp3|wav|wave|flac|ogg|oga|opus|m4a|aac|aif|aiff|aifc|alac|wma)$/i;
+
   function Uploader(root) {
     this.root = root;
+    this.target = root.getAttribute('data-target') || 'item';
     this.itemId = root.getAttribute('data-item-id');
+    this.projectId = root.getAttribute('data-project-id');
+    this.albumBase = Number(root.getAttribute('data-album-base') || 0);
+    this.accept = root.getAttribute('data-accept') || '';
+    this.single = root.hasAttribute('data-single');
+    // Which page's uploads a remembered (interrupted) one belongs to.
+    this.scope = this.target + ':' + (this.itemId || this.projectId || 'me');
     this.queue = [];
     this.running = 0;
+    // Removed, not hidden: htmx settles attributes of same-id elements when a fragment around
+    // it is swapped, and a hidden copy of the form would only get in the way.
     var fallback = root.querySelector('.uploader-fallback');
-    if (fallback) fallback.hidden = true;
+    if (fallback) fallback.remove();
     this.render();
     this.showInterrupted();
   }
@@ -77,14 +92,20 @@
     var zone = el('div', 'uploader-drop');
     zone.setAttribute('role', 'group');
     zone.setAttribute('aria-label', 'Add files');
-    zone.appendChild(el('p', null, 'Drop files or a folder here, or'));
-    var files = el('input'); files.type = 'file'; files.multiple = true; files.id = 'uploader-files'; files.className = 'visually-hidden';
-    var folder = el('input'); folder.type = 'file'; folder.multiple = true; folder.setAttribute('webkitdirectory', ''); folder.id = 'uploader-folder'; folder.className = 'visually-hidden';
-    var pick = el('label', 'button button-secondary', 'Choose files'); pick.htmlFor = files.id;
-    var pickFolder = el('label', 'button button-secondary', 'Choose a folder'); pickFolder.htmlFor = folder.id;
-    [files, pick, folder, pickFolder].forEach(function (n) { zone.appendChild(n); });
+    var suffix = this.target === 'item' ? '' : '-' + this.target;
+    var track = this.target === 'track';
+    zone.appendChild(el('p', null, this.single ? 'Drop an image here, or' : track ? 'Drop an album folder or audio files here, or' : 'Drop files or a folder here, or'));
+    var files = el('input'); files.type = 'file'; files.multiple = !this.single; files.id = 'uploader-files' + suffix; files.className = 'visually-hidden';
+    if (this.accept) files.accept = this.accept;
+    var pick = el('label', 'button button-secondary', this.single ? 'Choose an image' : track ? 'Choose audio files' : 'Choose files'); pick.htmlFor = files.id;
+    [files, pick].forEach(function (n) { zone.appendChild(n); });
+    if (!this.single) {
+      var folder = el('input'); folder.type = 'file'; folder.multiple = true; folder.setAttribute('webkitdirectory', ''); folder.id = 'uploader-folder' + suffix; folder.className = 'visually-hidden';
+      var pickFolder = el('label', 'button button-secondary', track ? 'Choose an album folder' : 'Choose a folder'); pickFolder.htmlFor = folder.id;
+      [folder, pickFolder].forEach(function (n) { zone.appendChild(n); });
+      folder.addEventListener('change', function () { self.add(Array.prototype.slice.call(folder.files)); folder.value = ''; });
+    }
     files.addEventListener('change', function () { self.add(Array.prototype.slice.call(files.files)); files.value = ''; });
-    folder.addEventListener('change', function () { self.add(Array.prototype.slice.call(folder.files)); folder.value = ''; });
     zone.addEventListener('dragover', function (e) { e.preventDefault(); zone.classList.add('uploader-over'); });
     zone.addEventListener('dragleave', function () { zone.classList.remove('uploader-over'); });
     zone.addEventListener('drop', function (e) {
@@ -102,7 +123,7 @@
     var all = remembered();
     this.interrupted = {};
     for (var id in all) {
-      if (all[id].itemId !== this.itemId) continue;
+      if ((all[id].scope || 'item:' + all[id].itemId) !== this.scope) continue;
       var row = this.row(all[id].name);
       row.status.textContent = 'Interrupted. Choose the same file again to continue where it stopped.';
       row.progress.value = all[id].percent || 0;
@@ -123,7 +144,20 @@
 
   Uploader.prototype.add = function (files) {
     var self = this;
-    files.filter(function (f) { return f.name.charAt(0) !== '.'; }).forEach(function (file) {
+    files = files.filter(function (f) { return f.name.charAt(0) !== '.'; });
+    if (this.target === 'track') {
+      // An album folder holds more than audio (cover.jpg, a playlist…): only audio becomes tracks.
+      var skipped = files.filter(function (f) { return !(/^audio\//.test(f.type) || AUDIO_EXT.test(f.name)); });
+      files = files.filter(function (f) { return skipped.indexOf(f) < 0; });
+      files.sort(function (a, b) { return (a.webkitRelativePath || a.name).localeCompare(b.webkitRelativePath || b.name, undefined, { numeric: true }); });
+      if (skipped.length) {
+        var note = el('li', 'upload upload-note', 'Skipped ' + skipped.length + (skipped.length === 1 ? ' file that is' : ' files that are') + ' not audio: ' +
+          skipped.map(function (f) { return f.name; }).slice(0, 5).join(', ') + (skipped.length > 5 ? '…' : '') + '.');
+        this.list.appendChild(note);
+      }
+    }
+    if (this.single) files = files.slice(0, 1);
+    files.forEach(function (file) {
       var prior = self.interrupted[fingerprint(file)];
       var row = prior ? prior.row : self.row(file.name);
       if (prior) delete self.interrupted[fingerprint(file)];
@@ -157,11 +191,14 @@
       var session = null;
       if (task.id) session = await api('GET', '/api/uploads/' + task.id).catch(function () { return null; });
       if (!session || session.state !== 'uploading' || session.size !== file.size) {
-        var started = await api('POST', '/api/uploads', { fileName: file.name, size: file.size, type: file.type, itemId: this.itemId });
+        var started = await api('POST', '/api/uploads', {
+          fileName: file.name, size: file.size, type: file.type, target: this.target,
+          itemId: this.itemId || undefined, projectId: this.projectId || undefined, albumBase: this.target === 'track' ? this.albumBase : undefined,
+        });
         task.id = started.id;
         session = { partSize: started.partSize, partCount: started.partCount, parts: [] };
       }
-      remember(task.id, { itemId: this.itemId, name: file.name, fp: fingerprint(file), percent: task.shown });
+      remember(task.id, { scope: this.scope, name: file.name, fp: fingerprint(file), percent: task.shown });
       var done = {}; var doneBytes = 0; var etags = {};
       session.parts.forEach(function (p) { done[p.partNumber] = true; doneBytes += p.size; etags[p.partNumber] = p.etag; });
       var inflight = {};
@@ -201,7 +238,7 @@
           delete inflight[part];
           doneBytes += blob.size;
           report();
-          remember(task.id, { itemId: self.itemId, name: file.name, fp: fingerprint(file), percent: task.shown });
+          remember(task.id, { scope: self.scope, name: file.name, fp: fingerprint(file), percent: task.shown });
         }
       };
       var workers = [];

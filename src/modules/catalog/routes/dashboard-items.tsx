@@ -5,8 +5,8 @@ import { Hono } from 'hono';
 import type { Deps } from '../../../deps.ts';
 import { Conflict, NotFound, ValidationError } from '../../../platform/errors.ts';
 import type { AppEnv } from '../../../platform/http/context.ts';
-import { requireCreator, storageLimits } from '../../creators/index.ts';
-import { FilesSection, listItemFiles } from '../../media/index.ts';
+import { requireCreator } from '../../creators/index.ts';
+import { itemFilesSection } from '../../media/index.ts';
 import * as items from '../items-service.ts';
 import { toDecimalString } from '../money.ts';
 import { ITEM_STEPS, ItemWizardPage, STEP_LABELS, stepUrl, type ItemStep, type WizardItem, type WizardProps } from '../views/dashboard/item-wizard.tsx';
@@ -44,9 +44,7 @@ export function dashboardItemRoutes(deps: Deps) {
     const item = await items.getOwnedItem(deps, viewer(c), id(c));
     const [tags, versions, chapters] = await Promise.all([items.itemTags(deps, item.id), items.listVersions(deps, item.id), items.listChapters(deps, item.id)]);
     // The media module's section (uploader and the item's files) shows on the details step.
-    const filesSection = step === 'details'
-      ? <FilesSection itemId={item.id} files={await listItemFiles(deps, item.id)} csrfToken={c.get('csrfToken')} perFileBytes={(await storageLimits(deps, item.creator_id))?.perFileBytes ?? null} />
-      : null;
+    const filesSection = step === 'details' ? await itemFilesSection(deps, viewer(c), item, c.get('csrfToken')) : null;
     return page(c, `${STEP_LABELS[step]} · ${item.title}`,
       <ItemWizardPage step={step} item={item} tags={tags} versions={versions} chapters={chapters} csrfToken={c.get('csrfToken')}
         values={{ ...storedValues(item, tags), ...extra.typed }} errors={extra.errors ?? {}}

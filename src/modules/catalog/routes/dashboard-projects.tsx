@@ -7,6 +7,7 @@ import type { AppEnv } from '../../../platform/http/context.ts';
 import { findCreator, requireCreator } from '../../creators/index.ts';
 import { albumPriceValues } from '../album-price.ts';
 import { toDecimalString } from '../money.ts';
+import { projectMediaSections } from '../../media/index.ts';
 import * as items from '../items-service.ts';
 import * as projects from '../projects-service.ts';
 import { NewItemPage } from '../views/dashboard/item-wizard.tsx';
@@ -56,8 +57,11 @@ export function dashboardProjectRoutes(deps: Deps) {
     const shown = values ?? { title: project.title, description: project.description, status: project.status,
       ...albumPriceValues(project, (amount, currency) => toDecimalString({ amount, currency })) };
     const currency = project.currency ?? (await findCreator(deps, viewer(c).id))?.payout_currency ?? 'USD';
+    // The media module's sections: the project cover and "Add tracks" (album uploads).
+    const media = await projectMediaSections(deps, viewer(c), project.id, c.get('csrfToken'));
     return page(c, project.title,
-      <ProjectEditPage project={project} items={list} values={shown} errors={errors} csrfToken={c.get('csrfToken')} username={viewer(c).username} currency={currency} />, status);
+      <ProjectEditPage project={project} items={list} values={shown} errors={errors} csrfToken={c.get('csrfToken')} username={viewer(c).username} currency={currency}
+        mediaSections={media} />, status);
   };
 
   app.get('/dashboard/projects/:id', requireCreator, (c) => editPage(c, null));

@@ -1,4 +1,5 @@
 // Creator settings: the public profile (name, bio, links), tier and currency.
+import type { Child } from 'hono/jsx';
 import type { Selectable } from 'kysely';
 import { Field, Form, SubmitButton, type FieldErrors } from '../../../ui/form.tsx';
 import type { CreatorsTables } from '../tables.ts';
@@ -6,7 +7,7 @@ import { CurrencySelect, TierChoice } from './fields.tsx';
 
 type Tier = Selectable<CreatorsTables['creator_tiers']>;
 
-export function SettingsPage(p: { csrfToken: string; username: string; tiers: Tier[]; values: Record<string, string>; errors: FieldErrors }) {
+export function SettingsPage(p: { csrfToken: string; username: string; tiers: Tier[]; values: Record<string, string>; errors: FieldErrors; avatar?: Child }) {
   return (
     <section>
       <p><a href="/dashboard">← Dashboard</a></p>
@@ -30,6 +31,8 @@ export function SettingsPage(p: { csrfToken: string; username: string; tiers: Ti
         <CurrencySelect value={p.values.currency ?? 'USD'} error={p.errors.currency} />
         <SubmitButton>Save</SubmitButton>
       </Form>
+      {/* The media module's avatar uploader: its own form, outside the profile form. */}
+      {p.avatar}
     </section>
   );
 }

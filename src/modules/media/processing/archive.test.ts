@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import { describe, it } from 'node:test';
 import { inspectZip, unsafeEntryName } from './archive.ts';
 import { processFile } from './index.ts';
+import { EICAR, startFakeClamd } from '../../../../test/support/clamd.ts';
 import { clamdScan, sha256File } from './scan.ts';
 import { inspectTar } from './tar.ts';
 import { fixtureEnv } from './testing.ts';
@@ -90,33 +90,19 @@ describe('fingerprints and virus scanning', () => {
     assert.equal(r.metadata.sha256, createHash('sha256').update(await readFile(env.fx.textAsFlac)).digest('hex'));
   });
 
-  // A stand-in for clamd on loopback speaking the INSTREAM protocol: flags files containing "EICAR".
-  async function fakeClamd(): Promise<{ port: number; close: () => void }> {
-    const server = net.createServer((sock) => {
-      let buf = Buffer.alloc(0);
-      sock.on('data', (d) => {
-        buf = Buffer.concat([buf, d]);
-        if (!buf.subarray(buf.length - 4).equals(Buffer.alloc(4))) return;
-        const infected = buf.includes('EICAR');
-        sock.end(infected ? 'stream: Eicar-Test-Signature FOUND\0' : 'stream: OK\0');
-      });
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    return { port: (server.address() as net.AddressInfo).port, close: () => server.close() };
-  }
-
   it('clamd: clean, infected (quarantined) and unreachable (thrown for retry)', async () => {
-    const clamd = await fakeClamd();
+    const clamd = await startFakeClamd();
+    const port = clamd.port!;
     try {
-      assert.deepEqual(await clamdScan(env.fx.smallPng, { host: '127.0.0.1', port: clamd.port }), { status: 'clean' });
+      assert.deepEqual(await clamdScan(env.fx.video, { host: '127.0.0.1', port }), { status: 'clean' }, 'a binary file of many chunks');
       const eicar = env.work('eicar.txt');
-      await writeFile(eicar, 'X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*');
-      const r = await processFile({ inputPath: eicar, workDir: env.work('eicar'), clamd: { host: '127.0.0.1', port: clamd.port } });
+      await writeFile(eicar, EICAR);
+      const r = await processFile({ inputPath: eicar, workDir: env.work('eicar'), clamd: { host: '127.0.0.1', port } });
       assert.deepEqual([r.state, r.reason], ['quarantined', 'virus found: Eicar-Test-Signature']);
     } finally {
-      clamd.close();
+      await clamd.close();
     }
     await assert.rejects(processFile({ inputPath: env.fx.smallPng, workDir: env.work('noclam'),
-      clamd: { host: '127.0.0.1', port: clamd.port, timeoutMs: 2000 } }), /virus scan unavailable/);
+      clamd: { host: '127.0.0.1', port, timeoutMs: 2000 } }), /virus scan unavailable/);
   });
 });

@@ -26,6 +26,8 @@ export interface AudioMetadata {
   hasCoverArt: boolean;
   /** A cover that could not be used does not fail the track; the reason is kept here. */
   coverProblem?: string;
+  /** The tags written into the download formats (creator's, else the file's, else defaults). */
+  resolvedTags?: ResolvedTags;
 }
 
 const isCover = (s: ProbeStream) => s.disposition?.attached_pic === 1;
@@ -118,6 +120,8 @@ async function extractCover(tools: Tools, input: string, meta: AudioMetadata, id
 
 export interface AudioOptions {
   tags?: TagInput;
+  /** Used where neither the creator nor the file gives a value. */
+  defaultTags?: TagInput;
   coverPath?: string;
   run?: RunOptions;
 }
@@ -147,7 +151,8 @@ export async function processAudio(tools: Tools, input: string, id: Identified, 
     metadata.coverProblem = err instanceof ProcessingError ? err.reason : lastLines(err.stderr, 2);
   }
 
-  const tags: ResolvedTags = resolveTags(opts.tags, metadata.tags);
+  const tags: ResolvedTags = resolveTags(opts.tags, metadata.tags, opts.defaultTags);
+  metadata.resolvedTags = tags;
   const metaFile = `${tmp}/tags.ffmeta`;
   await writeFfmetadata(metaFile, tags);
   let opusMeta = metaFile;

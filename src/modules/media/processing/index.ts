@@ -32,6 +32,8 @@ export interface ProcessInput {
   kindHint?: Kind;
   /** Creator-typed tags; they win over the file's own and are written into audio downloads. */
   tags?: TagInput;
+  /** Tags used only where the file has none of its own (album uploads keep the file's titles). */
+  defaultTags?: TagInput;
   /** A separate cover image for audio (else an embedded cover picture is used). */
   coverPath?: string;
   /** Scan with ClamAV when given; skipped otherwise. */
@@ -62,6 +64,15 @@ export interface ProcessResult {
   outputs: Output[];
 }
 
+// What to upload instead, named in the reason a creator sees.
+const WANTED: Record<Kind, string> = {
+  audio: 'upload MP3, WAV, FLAC, Ogg Vorbis, Opus, AAC/M4A or AIFF audio, or make this a download item to offer any file',
+  video: 'upload an MP4, MOV, WebM or MKV video, or make this a download item to offer any file',
+  image: 'upload a JPEG, PNG, WebP or GIF image',
+  archive: 'upload a zip or tar archive',
+  other: 'upload another file',
+};
+
 const original = (id: Identified, p: string, bytes: number): Output =>
   ({ role: 'download:original', path: p, contentType: id.contentType, bytes });
 
@@ -91,12 +102,12 @@ export async function processFile(input: ProcessInput): Promise<ProcessResult> {
     metadata.contentType = id.contentType;
     if (input.kindHint && input.kindHint !== id.kind) {
       return fail(id.kind === 'other'
-        ? `not a supported ${input.kindHint} file (the content is not a format we recognise)`
-        : `expected ${input.kindHint} but the file is ${id.kind} (${id.format})`);
+        ? `not a supported ${input.kindHint} file (the content is not a format we recognise); ${WANTED[input.kindHint]}`
+        : `expected ${input.kindHint} but the file is ${id.kind} (${id.format}); ${WANTED[input.kindHint]}`);
     }
     switch (id.kind) {
       case 'audio': {
-        const r = await processAudio(tools, inputPath, id, workDir, { tags: input.tags, coverPath: input.coverPath, run });
+        const r = await processAudio(tools, inputPath, id, workDir, { tags: input.tags, defaultTags: input.defaultTags, coverPath: input.coverPath, run });
         metadata.audio = r.metadata;
         return { kind, state: 'ready', metadata, outputs: r.outputs };
       }

@@ -1,5 +1,5 @@
 // File fingerprints and the optional virus scan. SHA-256 is streamed (any size, flat memory).
-// ClamAV is reached over clamd's TCP INSTREAM protocol only when configured; nothing here
+// ClamAV is reached over clamd's INSTREAM protocol (TCP or a unix socket) only when configured; nothing here
 // requires it, and an unreachable daemon is reported, not treated as "clean".
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -11,11 +11,10 @@ export async function sha256File(path: string): Promise<string> {
   return hash.digest('hex');
 }
 
-export interface ClamdConfig {
-  host: string;
-  port: number;
+/** clamd over TCP (host and port) or a unix socket (path). */
+export type ClamdConfig = ({ host: string; port: number; path?: undefined } | { path: string; host?: undefined; port?: undefined }) & {
   timeoutMs?: number;
-}
+};
 
 export type ScanResult =
   | { status: 'clean' }
@@ -36,7 +35,7 @@ export function clamdScan(path: string, cfg: ClamdConfig): Promise<ScanResult> {
       socket.destroy();
       resolve(r);
     };
-    const socket = net.connect({ host: cfg.host, port: cfg.port });
+    const socket = cfg.path !== undefined ? net.connect({ path: cfg.path }) : net.connect({ host: cfg.host, port: cfg.port });
     socket.setTimeout(cfg.timeoutMs ?? 60_000, () => done({ status: 'error', message: 'clamd timed out' }));
     socket.on('error', (err) => done({ status: 'error', message: `clamd unreachable: ${err.message}` }));
     socket.setEncoding('utf8');

@@ -39,19 +39,32 @@ export interface ResolvedTags {
   trackNumber?: number;
 }
 
-/** Creator-typed values win over the file's own tags; all are sanitised. */
-export function resolveTags(input: TagInput | undefined, fileTags: Record<string, string>): ResolvedTags {
-  const pick = (a: string | undefined, b: string | undefined) => {
-    const v = sanitizeTag(a ?? '') || sanitizeTag(b ?? '');
-    return v || undefined;
+/** The track number a file's own tags carry ("3" or "3/12"), if it is a sensible one. */
+export function trackNumberOf(fileTags: Record<string, string>): number | undefined {
+  const n = Number.parseInt((fileTags.track ?? fileTags.tracknumber ?? '').split('/')[0] ?? '', 10);
+  return validTrack(n);
+}
+
+const validTrack = (n: number | undefined) => (n !== undefined && Number.isInteger(n) && n > 0 && n < 10_000 ? n : undefined);
+
+/**
+ * Creator-typed values win over the file's own tags, which win over `defaults` (used when the
+ * file's tags are what the creator wants, e.g. an album upload, but some may be missing).
+ * All are sanitised.
+ */
+export function resolveTags(input: TagInput | undefined, fileTags: Record<string, string>, defaults?: TagInput): ResolvedTags {
+  const pick = (...vs: (string | undefined)[]) => {
+    for (const v of vs) {
+      const clean = sanitizeTag(v ?? '');
+      if (clean) return clean;
+    }
+    return undefined;
   };
-  const trackFromFile = Number.parseInt((fileTags.track ?? fileTags.tracknumber ?? '').split('/')[0] ?? '', 10);
-  const track = input?.trackNumber ?? (Number.isFinite(trackFromFile) ? trackFromFile : undefined);
   return {
-    title: pick(input?.title, fileTags.title),
-    artist: pick(input?.artist, fileTags.artist),
-    album: pick(input?.album, fileTags.album),
-    trackNumber: track !== undefined && Number.isInteger(track) && track > 0 && track < 10_000 ? track : undefined,
+    title: pick(input?.title, fileTags.title, defaults?.title),
+    artist: pick(input?.artist, fileTags.artist, defaults?.artist),
+    album: pick(input?.album, fileTags.album, defaults?.album),
+    trackNumber: validTrack(input?.trackNumber) ?? trackNumberOf(fileTags) ?? validTrack(defaults?.trackNumber),
   };
 }
 

@@ -67,6 +67,6 @@ describe('video processing', () => {
   it('a video hint on an audio file fails clearly', async () => {
     const r = await processFile({ inputPath: env.fx.wavAsMp3, workDir: env.work('hint'), kindHint: 'video' });
     assert.equal(r.state, 'failed');
-    assert.equal(r.reason, 'expected video but the file is audio (wav)');
+    assert.match(r.reason ?? '', /^expected video but the file is audio \(wav\); upload an MP4/);
   });
 });

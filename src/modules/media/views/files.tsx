@@ -1,6 +1,9 @@
-// The "Files" section of the item edit page: the uploader (a drop zone and pickers once
-// /static/uploader.js runs; a plain one-request form without JavaScript) and the item's files
-// with their processing state, polled by htmx while any file is still on its way.
+// The "Files" section of the item edit page: the item's cover, the uploader (a drop zone and
+// pickers once /static/uploader.js runs; a plain one-request form without JavaScript) and the
+// item's files with their processing state, polled by htmx while any file is still on its way.
+// Ready files show what processing found: duration, channels and sample rate, a waveform,
+// the video poster, and the download formats made.
+import type { Child } from 'hono/jsx';
 import { CsrfField } from '../../../ui/form.tsx';
 import { formatBytes } from '../limits.ts';
 import { FINAL_STATES, type MediaState } from '../tables.ts';
@@ -14,17 +17,37 @@ export interface FileRow {
   state_reason: string | null;
 }
 
+/** What a ready file shows (built by listItemFileViews). */
+export interface FileDetails {
+  kind: string | null;
+  format?: string;
+  duration?: number;
+  channels?: number;
+  sampleRate?: number;
+  bitDepth?: number;
+  width?: number;
+  height?: number;
+  hasAudio?: boolean;
+  peaks?: number[];
+  posterUrl?: string;
+  /** Labels of the formats buyers can download, the original first. */
+  formats: string[];
+}
+
+export type FileView = FileRow & { details?: FileDetails };
+
 const STATE_LABELS: Record<MediaState, string> = {
   uploading: 'Uploading', uploaded: 'Queued', processing: 'Processing', ready: 'Ready', failed: 'Failed', quarantined: 'Quarantined',
 };
 
 export const filesUrl = (itemId: string) => `/dashboard/items/${itemId}/files`;
 
-export function FilesSection(p: { itemId: string; files: FileRow[]; csrfToken: string; perFileBytes: number | null }) {
+export function FilesSection(p: { itemId: string; files: FileView[]; csrfToken: string; perFileBytes: number | null; cover?: Child }) {
   return (
     <section aria-labelledby="files" class="dash-section wizard-extra" id="files-section">
       <h2 id="files">Files</h2>
-      <div class="uploader" data-uploader data-item-id={p.itemId}>
+      {p.cover ? <div id="cover"><h3>Cover</h3>{p.cover}</div> : null}
+      <div class="uploader" data-uploader data-target="item" data-item-id={p.itemId}>
         <form method="post" action={`${filesUrl(p.itemId)}/upload`} enctype="multipart/form-data" class="stack-form uploader-fallback">
           {/* First in the form: the server reads the token before the file's bytes arrive. */}
           <CsrfField token={p.csrfToken} />
@@ -45,7 +68,7 @@ export function FilesSection(p: { itemId: string; files: FileRow[]; csrfToken: s
   );
 }
 
-export function FilesList(p: { itemId: string; files: FileRow[]; csrfToken: string }) {
+export function FilesList(p: { itemId: string; files: FileView[]; csrfToken: string }) {
   const pending = p.files.some((f) => !FINAL_STATES.includes(f.state));
   // Polls every 2 s only while something is still moving; an upload finishing asks for a
   // refresh with the "media-changed" event the uploader fires.
@@ -58,18 +81,29 @@ export function FilesList(p: { itemId: string; files: FileRow[]; csrfToken: stri
           <tbody>
             {p.files.map((f) => (
               <tr data-file-id={f.id} data-state={f.state}>
-                <td class="media-name"><bdi>{f.original_name}</bdi></td>
+                <td class="media-name">
+                  <bdi>{f.original_name}</bdi>
+                  {f.details ? <Details d={f.details} /> : null}
+                </td>
                 <td>{formatBytes(f.bytes ?? f.declared_size)}</td>
                 <td>
                   <span class={`badge badge-media-${f.state}`}>{STATE_LABELS[f.state]}</span>
                   {f.state_reason ? <p class="field-error media-reason">{f.state_reason}</p> : null}
                 </td>
-                <td>
+                <td class="media-actions">
                   {f.state === 'failed' ? (
                     <form method="post" action={`/dashboard/media/${f.id}/reprocess`} class="inline-form"
                       hx-post={`/dashboard/media/${f.id}/reprocess`} hx-target="#media-files" hx-swap="outerHTML">
                       <CsrfField token={p.csrfToken} />
                       <button type="submit" class="link-button">Reprocess<span class="visually-hidden"> {f.original_name}</span></button>
+                    </form>
+                  ) : null}
+                  {FINAL_STATES.includes(f.state) ? (
+                    <form method="post" action={`/dashboard/media/${f.id}/delete`} class="inline-form"
+                      hx-post={`/dashboard/media/${f.id}/delete`} hx-target="#media-files" hx-swap="outerHTML"
+                      hx-confirm={`Delete ${f.original_name} and everything made from it?`}>
+                      <CsrfField token={p.csrfToken} />
+                      <button type="submit" class="link-button link-danger">Delete<span class="visually-hidden"> {f.original_name}</span></button>
                     </form>
                   ) : null}
                 </td>
@@ -79,5 +113,48 @@ export function FilesList(p: { itemId: string; files: FileRow[]; csrfToken: stri
         </table>
       )}
     </div>
+  );
+}
+
+export function formatDuration(seconds: number): string {
+  const s = Math.round(seconds);
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const ss = String(s % 60).padStart(2, '0');
+  return h ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
+}
+
+const channelLabel = (n: number) => (n === 1 ? 'mono' : n === 2 ? 'stereo' : `${n} channels`);
+
+function Details({ d }: { d: FileDetails }) {
+  const facts = [
+    d.duration !== undefined ? formatDuration(d.duration) : null,
+    d.width && d.height ? `${d.width} × ${d.height}` : null,
+    d.channels ? channelLabel(d.channels) : null,
+    d.sampleRate ? `${Number((d.sampleRate / 1000).toFixed(1))} kHz` : null,
+    d.bitDepth ? `${d.bitDepth}-bit` : null,
+    d.kind === 'video' && d.hasAudio === false ? 'no sound' : null,
+    d.format ? d.format.toUpperCase() : null,
+  ].filter(Boolean);
+  return (
+    <div class="media-details">
+      {d.posterUrl ? <img class="media-poster" src={d.posterUrl} alt="Poster frame" width="160" loading="lazy" /> : null}
+      {d.peaks?.length ? <Waveform peaks={d.peaks} /> : null}
+      {facts.length ? <p class="media-facts">{facts.join(' · ')}</p> : null}
+      {d.formats.length ? <p class="media-formats"><span class="muted">Downloads:</span> {d.formats.join(', ')}</p> : null}
+    </div>
+  );
+}
+
+/** The peaks as mirrored bars, drawn server-side (no script needed). */
+export function Waveform({ peaks }: { peaks: number[] }) {
+  const h = 32;
+  return (
+    <svg class="media-waveform" viewBox={`0 0 ${peaks.length * 2} ${h}`} preserveAspectRatio="none" role="img" aria-label="Waveform">
+      {peaks.map((p, i) => {
+        const bar = Math.max(1, Math.round(p * (h - 2)));
+        return <rect x={i * 2} y={(h - bar) / 2} width="1.4" height={bar} />;
+      })}
+    </svg>
   );
 }

@@ -1,4 +1,5 @@
 // The creator dashboard: projects and items, each list with checkboxes and one bulk action.
+import type { Child } from 'hono/jsx';
 import type { AiUse, ItemType, PublishStatus } from '../../tables.ts';
 import { AI_LABELS, Cover, StatusBadge, TYPE_LABELS, type CoverUrls } from '../shared.tsx';
 import { PostForm } from './fields.tsx';
@@ -7,13 +8,14 @@ export interface ProjectRow { id: string; slug: string; title: string; status: P
 export interface ItemRow { id: string; type: ItemType; title: string; status: PublishStatus; ai_use: AiUse | null; project_title: string; project_id: string }
 
 /** `coverUrls`: project and item cover image URLs by id, once the media module provides them (else placeholders). */
-export function DashboardPage(p: { username: string; projects: ProjectRow[]; items: ItemRow[]; csrfToken: string; coverUrls?: CoverUrls }) {
+export function DashboardPage(p: { username: string; projects: ProjectRow[]; items: ItemRow[]; csrfToken: string; coverUrls?: CoverUrls; storage?: Child }) {
   return (
     <section class="dash">
       <header class="dash-header">
         <div>
           <h1>Dashboard</h1>
           <p class="muted">Your public page: <a href={`/@${p.username}`}>/@{p.username}</a> · <a href="/dashboard/settings">Profile and tier</a> · <a href="/dashboard/sales">Sales and payouts</a></p>
+          {p.storage}
         </div>
         {p.projects.length ? <a class="button" href="/dashboard/projects/new">New project</a> : null}
       </header>

@@ -1,4 +1,5 @@
 // One project: its title, description and status, and the list of its items.
+import type { Child } from 'hono/jsx';
 import { Field, type FieldErrors } from '../../../../ui/form.tsx';
 import type { AiUse, ItemType, PublishStatus } from '../../tables.ts';
 import { AI_LABELS, Cover, StatusBadge, TYPE_LABELS, type CoverUrls } from '../shared.tsx';
@@ -19,6 +20,8 @@ export function ProjectEditPage(p: {
   project: ProjectView; items: ProjectItem[]; values: Record<string, string>; errors: FieldErrors; csrfToken: string; username: string; currency: string;
   /** Item cover image URLs by item id, once the media module provides them (else placeholders). */
   coverUrls?: CoverUrls;
+  /** The media module's sections (cover, "Add tracks"), placed after the items. */
+  mediaSections?: Child;
 }) {
   const { project } = p;
   return (
@@ -56,6 +59,8 @@ export function ProjectEditPage(p: {
           </table>
         )}
       </section>
+
+      {p.mediaSections}
 
       <section aria-labelledby="project-settings" class="dash-section">
         <h2 id="project-settings">Project details</h2>

@@ -1,0 +1,38 @@
+// SQL the media module needs on catalog tables: what an item's files are processed with
+// (title, creator, project, track number, covers), cover keys, and tags adopted from an album.
+import { sql } from 'kysely';
+import type { Executor } from '../../../deps.ts';
+
+export function itemMediaContext(db: Executor, itemId: string) {
+  return db.selectFrom('items as i')
+    .innerJoin('projects as p', 'p.id', 'i.project_id')
+    .innerJoin('users as u', 'u.id', 'i.creator_id')
+    .select(['i.id', 'i.type', 'i.title', 'i.creator_id', 'i.project_id', 'i.position', 'i.cover_key as item_cover_key',
+      'p.title as project_title', 'p.cover_key as project_cover_key', 'u.display_name as creator_name',
+      // Its place among the project's audio items, in the order the project page lists them.
+      sql<number>`(SELECT count(*)::int FROM items o WHERE o.project_id = i.project_id AND o.type = 'audio'
+        AND (o.position, o.created_at, o.id) <= (i.position, i.created_at, i.id))`.as('audio_rank')])
+    .where('i.id', '=', itemId).executeTakeFirst();
+}
+
+export function projectMaxPosition(db: Executor, projectId: string) {
+  return db.selectFrom('items').select(sql<number>`coalesce(max(position), 0)::int`.as('max'))
+    .where('project_id', '=', projectId).executeTakeFirstOrThrow();
+}
+
+export function applyTrackTags(db: Executor, itemId: string, t: { title?: string; position?: number }) {
+  if (t.title === undefined && t.position === undefined) return Promise.resolve();
+  return db.updateTable('items')
+    .set({ ...(t.title !== undefined ? { title: t.title } : {}), ...(t.position !== undefined ? { position: t.position } : {}), updated_at: sql`now()` })
+    .where('id', '=', itemId).execute();
+}
+
+export function projectItems(db: Executor, projectId: string) {
+  return db.selectFrom('items').select(['id', 'title', 'type', 'position'])
+    .where('project_id', '=', projectId).orderBy('position').orderBy('created_at').orderBy('id').execute();
+}
+
+/** Items that show (and embed) the project's cover: those without a cover of their own. */
+export function itemsUsingProjectCover(db: Executor, projectId: string) {
+  return db.selectFrom('items').select('id').where('project_id', '=', projectId).where('cover_key', 'is', null).execute();
+}
