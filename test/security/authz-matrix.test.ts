@@ -108,6 +108,15 @@ const MATRIX: Record<string, Row> = {
   'POST /api/uploads/:id/part-urls': { path: (ids) => `/api/uploads/${ids.file}/part-urls`, json: true, expect: [401, 403, 404, 400, 403] },
   'POST /api/uploads/:id/complete': { path: (ids) => `/api/uploads/${ids.file}/complete`, json: true, expect: [401, 403, 404, 409, 403] },
   'POST /dashboard/media/:id/reprocess': { path: (ids) => `/dashboard/media/${ids.file}/reprocess`, expect: [303, 403, 404, 409, 403] }, // only failed files
+  'POST /dashboard/media/:id/delete': { path: (ids) => `/dashboard/media/${ids.file}/delete`, expect: [303, 403, 404, 409, 403] }, // not while uploading
+  // Covers, the avatar and album tracks name their target in the query string.
+  'GET /dashboard/projects/:id/tracks': { path: (ids) => `/dashboard/projects/${ids.project}/tracks`, expect: [303, 303, 404, 200, 303] },
+  'GET /dashboard/media/image-slot': { path: (ids) => `/dashboard/media/image-slot?target=project_cover&projectId=${ids.project}`, expect: [303, 303, 404, 200, 303] },
+  'POST /dashboard/media/image-slot/remove': { path: (ids) => `/dashboard/media/image-slot/remove?target=item_cover&itemId=${ids.item}`, expect: [303, 403, 404, 303, 403] },
+  // The streamed no-JS form, like the item's: back with the reason (here: not a multipart body).
+  'POST /dashboard/media/upload': { path: (ids) => `/dashboard/media/upload?target=project_cover&projectId=${ids.project}`, expect: [303, 303, 404, 303, 303] },
+  // Public cover and avatar thumbnails: the same for everyone (no such image here).
+  'GET /media/images/:fileId/:name': { path: () => `/media/images/${NONE}/320.webp`, expect: [404, 404, 404, 404, 404] },
   'DELETE /api/uploads/:id': { path: (ids) => `/api/uploads/${ids.file}`, json: true, expect: [401, 403, 404, 200, 403] },
 
   // ---- playback and downloads of the owner's track (previews off: buyers and the owner only) ----

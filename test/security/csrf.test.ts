@@ -29,6 +29,7 @@ function concrete(route: string): string {
     .replace(':versionId', ids.version).replace(':orderId', ids.order).replace(':sessionId', ids.session).replace(':username', owner)
     .replace(':provider', 'local').replace('/storage/*', '/storage/media/x').replace('/tags/*', '/tags/music')
     .replace(/^\/dashboard\/projects\/:id/, `/dashboard/projects/${ids.project}`).replace(/^\/dashboard\/media\/:id/, `/dashboard/media/${ids.file}`)
+    .replace(/^\/dashboard\/media\/upload$/, `/dashboard/media/upload?target=project_cover&projectId=${ids.project}`)
     .replace(/^\/api\/uploads\/:id/, `/api/uploads/${ids.file}`).replace(/^\/account\/sessions\/:id/, '/account/sessions/00000000-0000-4000-8000-000000000000')
     .replace(':id', ids.item);
 }
@@ -67,6 +68,9 @@ async function snapshot() {
   return out;
 }
 
+/** The no-JavaScript upload forms: multipart bodies streamed by the route, which checks the token. */
+const STREAMED = ['/dashboard/items/:id/files/upload', '/dashboard/media/upload'];
+
 const stateChanging = () => {
   const seen = new Set<string>();
   return t.app.routes.filter((r) => ['POST', 'PUT', 'DELETE', 'PATCH'].includes(r.method))
@@ -90,8 +94,8 @@ test('every POST, PUT and DELETE route refuses a request without a valid CSRF to
       const client = anonymous ? cast.clients.anonymous : cast.clients.owner;
       for (const [label, token] of [['no token', null], ['garbage', 'forged-token'], ['another browser\'s token', foreignToken]] as const) {
         let res: Response;
-        if (route === '/dashboard/items/:id/files/upload') {
-          // The streamed no-JS upload checks the token itself, field before file.
+        if (STREAMED.includes(route)) {
+          // The streamed no-JS uploads check the token themselves, field before file.
           const form = new FormData();
           if (token) form.append('_csrf', token);
           form.append('file', new Blob([Buffer.from('RIFF fake wav')], { type: 'audio/wav' }), 'planted.wav');
@@ -109,7 +113,7 @@ test('every POST, PUT and DELETE route refuses a request without a valid CSRF to
           : route === '/storage/*' ? res.status === 403 // no signature
           // To /login (visitor) or back to the item with the message (owner); the snapshot
           // below shows nothing was stored.
-          : route === '/dashboard/items/:id/files/upload' ? res.status === 303
+          : STREAMED.includes(route) ? res.status === 303
           : res.status === 403 && /expired or was sent from another site/.test(html);
         if (!refused) wrong.push(`${method} ${route} (${anonymous ? 'visitor' : 'owner'}, ${label}): ${res.status} ${res.headers.get('location') ?? ''}`);
       }

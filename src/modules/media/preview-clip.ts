@@ -4,7 +4,6 @@
 // in a second or two) and kept as a derivative, so it counts as the creator's storage.
 import { createReadStream, createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Deps } from '../../deps.ts';
@@ -14,6 +13,7 @@ import { derivativeKey } from './keys.ts';
 import { locateTools, run } from './processing/ffmpeg.ts';
 import * as q from './queries.ts';
 import { readyMediaFile, type ReadyMedia } from './ready-media.ts';
+import { makeScratchDir } from './scratch.ts';
 
 export const PREVIEW_CLIP_JOB = 'media_preview_clip';
 export const previewKind = (seconds: number) => `preview-${seconds}s`;
@@ -34,7 +34,7 @@ export async function makePreviewClip(deps: Deps, log: Logger, fileId: string, s
   const media = await readyMediaFile(deps, fileId);
   const source = media && clipSource(media);
   if (!media || !source || media.renditions[previewKind(seconds)]) return; // gone, not playable, or done
-  const scratch = await fs.mkdtemp(path.join(os.tmpdir(), `media-clip-${fileId}-`));
+  const scratch = await makeScratchDir(fileId); // swept at worker start if this process dies
   try {
     const input = path.join(scratch, 'source');
     const output = path.join(scratch, media.kind === 'audio' ? 'clip.m4a' : 'clip.mp4');

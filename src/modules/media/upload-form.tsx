@@ -35,6 +35,8 @@ export function streamedUploadRoutes(deps: Deps) {
   app.post('/dashboard/media/upload', loadViewer(deps), (c) => {
     const q = (k: string) => c.req.query(k) ?? '';
     const target = q('target');
+    // Without a known target there is no page to go back to: a plain 404.
+    if (!['track', 'item_cover', 'project_cover', 'avatar'].includes(target)) throw new NotFound();
     return streamed(deps, c, { target, itemId: q('itemId') || undefined, projectId: q('projectId') || undefined, albumBase: Number(q('albumBase')) || 0 });
   });
   return app;
