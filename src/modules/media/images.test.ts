@@ -10,6 +10,7 @@ import { creatorWithItem, uploadBytes } from '../../../test/support/uploads.ts';
 import { createItem } from '../catalog/items-service.ts';
 import { createProject } from '../catalog/projects-service.ts';
 import { makePngBomb } from './processing/fixtures-archives.ts';
+import { readyMediaOfItems } from './ready-media.ts';
 
 let t: TestApp;
 before(async () => { t = await createTestApp(); });
@@ -123,6 +124,7 @@ test('an item cover and an avatar, through their pages; the no-JavaScript form w
   const avatarKey = (await t.deps.db.selectFrom('creators').select('avatar_key').where('user_id', '=', creator.viewer.id).executeTakeFirstOrThrow()).avatar_key;
   assert.equal(avatarKey, (await fileRow(avatar.id))!.object_key);
   assert.doesNotMatch(itemPage.html, /item\.jpg<\/bdi>/, "a cover is not one of the item's files");
+  assert.deepEqual(await readyMediaOfItems(t.deps, [itemId]), [], 'nor does playback offer it');
 
   // Without JavaScript: one multipart request to the form's action.
   const boundary = '----cover-boundary';

@@ -2,6 +2,7 @@
 // found) and itemMedia() for the public item page and the player (ready files only, with their
 // metadata and derivatives' kinds and keys; signing URLs is the caller's business).
 import type { Deps } from '../../deps.ts';
+import { isUuid } from '../../platform/validate.ts';
 import * as q from './queries.ts';
 import type { FileView } from './views/files.tsx';
 
@@ -28,18 +29,16 @@ export interface ItemMediaFile {
 
 type Meta = { contentType?: string; format?: string; audio?: Record<string, unknown>; video?: Record<string, unknown>; image?: Record<string, unknown>; waveformPreview?: number[] };
 
-/** The item's ready files, oldest first. */
+/** The item's ready files, oldest first (the same query as playback's readyMediaOfItems). */
 export async function itemMedia(deps: Deps, itemId: string): Promise<ItemMediaFile[]> {
-  const files = (await q.listItemFiles(deps.db, itemId)).filter((f) => f.state === 'ready' && f.object_key);
-  const derivatives = await q.derivativesOf(deps.db, files.map((f) => f.id));
-  return files.map((f) => {
+  if (!isUuid(itemId)) return [];
+  return (await q.readyFiles(deps.db, { itemIds: [itemId] })).map((f) => {
     const m = f.metadata as Meta;
     const duration = Number(m.audio?.duration ?? m.video?.duration ?? NaN);
     return {
-      id: f.id, name: f.original_name, kind: f.kind, bytes: f.bytes ?? f.declared_size, sha256: f.sha256, originalKey: f.object_key!,
+      id: f.id, name: f.original_name, kind: f.kind, bytes: f.bytes ?? 0, sha256: f.sha256, originalKey: f.object_key!,
       contentType: m.contentType ?? null, duration: Number.isFinite(duration) ? duration : null, metadata: f.metadata,
-      derivatives: derivatives.filter((d) => d.media_file_id === f.id)
-        .map((d) => ({ kind: d.kind, key: d.object_key, contentType: d.content_type, bytes: d.bytes })),
+      derivatives: f.derivatives.map((d) => ({ kind: d.kind, key: d.object_key, contentType: d.content_type, bytes: Number(d.bytes) })),
       versionId: f.version_id, readyAt: f.ready_at,
     };
   });
