@@ -8,7 +8,7 @@
 // dead, and force_unlock_workers() returns its jobs to the queue (attempts already counted, so
 // a job that kills its worker every time still runs out of attempts).
 // Several live workers are safe: each holds its own lock, and a live pool's jobs are never
-// touched. See docs/decisions/0009-crashed-worker-recovery.md.
+// touched. See docs/decisions/0010-crashed-worker-recovery.md.
 import pg from 'pg';
 import type { Logger } from './log.ts';
 

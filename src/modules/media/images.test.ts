@@ -42,8 +42,9 @@ test('a project cover: thumbnails without EXIF/GPS, served publicly with long ca
 
   const page = await creator.client.get(`/dashboard/projects/${projectId}`);
   const src = new RegExp(`/media/images/${up.id}/320\\.webp`);
-  assert.match(page.html, src, 'the dashboard shows the cover');
+  assert.match(page.html, src, 'the project page shows the cover');
   assert.doesNotMatch(page.html, /Processing holiday/);
+  assert.match((await creator.client.get('/dashboard')).html, new RegExp(`<img class="cover cover-thumb" src="/media/images/${up.id}/320\\.webp"`), 'and the dashboard lists it');
 
   for (const [w, expected] of [[320, 320], [640, 640], [1280, 1280]] as const) {
     const res = await t.app.request(`/media/images/${up.id}/${w}.webp`);

@@ -22,6 +22,16 @@ export function imageUrl(key: string, width: (typeof THUMB_WIDTHS)[number] = 640
   return id ? `/media/images/${id}/${width}.webp` : null;
 }
 
+/** Cover URLs by row id for the catalog's lists (rows without a cover key are left out: placeholders). */
+export function coverUrlsOf(rows: readonly { id: string; cover_key: string | null }[], width: (typeof THUMB_WIDTHS)[number] = 320): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const r of rows) {
+    const url = r.cover_key ? imageUrl(r.cover_key, width) : null;
+    if (url) out[r.id] = url;
+  }
+  return out;
+}
+
 /** A srcset over every thumbnail width (the route serves the nearest one that exists). */
 export function imageSrcset(key: string): string {
   return THUMB_WIDTHS.map((w) => `${imageUrl(key, w)} ${w}w`).join(', ');
