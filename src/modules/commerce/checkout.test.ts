@@ -261,3 +261,16 @@ test('the local test provider cannot be configured in production', () => {
   assert.throws(() => parseConfig({ PAYMENTS_PROVIDER: 'paypal' }), ConfigError);
   assert.equal(parseConfig({}).payments.provider, 'local');
 });
+
+test('first checkouts of a new creator at the same moment all reach the test checkout (test mode connects the account once)', async () => {
+  const seller = await signUpCreator(t, { currency: 'USD' });
+  const { itemIds: [itemId = ''] } = await publishedProject(t, seller, 'Opening day', [{ type: 'download', title: 'First sale', fields: { price_kind: 'fixed', price_amount: '1.00' } }]);
+  const buyers = Array.from({ length: 6 }, () => new TestClient(t.app));
+  await Promise.all(buyers.map((b) => b.get(`/i/${itemId}`)));
+  const results = await Promise.all(buyers.map((b, i) => b.post(`/i/${itemId}/checkout`, { checkout_key: checkoutKey(), email: `opening-${i}@example.com` })));
+  assert.deepEqual(results.map((r) => r.status), [303, 303, 303, 303, 303, 303], results.map((r) => r.html.slice(0, 200)).join('\n'));
+  assert.ok(results.every((r) => r.headers.get('location')?.startsWith('/checkout/test/')));
+  const accounts = await t.deps.db.selectFrom('connected_accounts').selectAll().where('creator_id', '=', seller.viewer.id).execute();
+  assert.equal(accounts.length, 1);
+  assert.equal(accounts[0]!.charges_enabled, true);
+});

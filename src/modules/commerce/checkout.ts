@@ -154,10 +154,14 @@ async function startOrder(deps: Deps, viewer: Viewer | null, s: OrderSpec): Prom
   return { redirect: stored.checkout_url ?? session.url };
 }
 
-/** The creator's connected account, if it can take charges. Test mode connects it on first use. */
+/**
+ * The creator's connected account, if it can take charges. Test mode connects it on first use,
+ * and also when the account is there but not enabled yet: another checkout may have saved it a
+ * moment ago and not yet applied its account.updated (connecting again is idempotent).
+ */
 async function chargeableAccount(deps: Deps, creatorId: string): Promise<string> {
   let account = await ledger.findConnectedAccount(deps.db, creatorId);
-  if (deps.payments.name === 'local' && (!account || account.provider !== 'local')) {
+  if (deps.payments.name === 'local' && (!account || account.provider !== 'local' || !account.charges_enabled)) {
     await connectAccount(deps, creatorId, '', '/dashboard/sales');
     account = await ledger.findConnectedAccount(deps.db, creatorId);
   }
