@@ -123,14 +123,22 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export interface BenchDatabase { dir: string; server: EmbeddedPostgres; url: string; stop(): Promise<void> }
+export interface BenchDatabase {
+  dir: string; server: EmbeddedPostgres; url: string; stop(): Promise<void>;
+  /** Stops the server (a fast shutdown, as a restart does), keeping its files and port. */
+  halt(): Promise<void>;
+  /** Starts a halted server again on the same port with the same files; resolves once it accepts connections. */
+  resume(): Promise<void>;
+}
 
 /** An embedded PostgreSQL in a fresh temp dir with one migrated database (as test/run.ts does). */
 export async function startDatabase(name: string, logLevel = 'warn'): Promise<BenchDatabase> {
   const log = createLogger(logLevel);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `makenot-bench-${name}-`));
   fs.chmodSync(dir, 0o755); // as root, the postgres user must be able to reach it
-  const server = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), port: await freePort(), log });
+  const port = await freePort();
+  const dataDir = path.join(dir, 'pg');
+  let server = await startEmbeddedPostgres({ dataDir, port, log });
   try {
     const admin = new pg.Client({ connectionString: server.url });
     await admin.connect();
@@ -140,7 +148,13 @@ export async function startDatabase(name: string, logLevel = 'warn'): Promise<Be
     const pool = createPool(url, 1);
     await migrate(pool, log);
     await pool.end();
-    return { dir, server, url, async stop() { await server.stop().catch(() => {}); fs.rmSync(dir, { recursive: true, force: true }); } };
+    let halted = false;
+    return {
+      dir, url, get server() { return server; },
+      async stop() { if (!halted) await server.stop().catch(() => {}); fs.rmSync(dir, { recursive: true, force: true }); },
+      async halt() { if (!halted) { halted = true; await server.stop(); } },
+      async resume() { if (halted) { server = await startEmbeddedPostgres({ dataDir, port, log }); halted = false; } },
+    };
   } catch (err) {
     await server.stop().catch(() => {});
     fs.rmSync(dir, { recursive: true, force: true });
@@ -148,28 +162,55 @@ export async function startDatabase(name: string, logLevel = 'warn'): Promise<Be
   }
 }
 
-export interface WebProcess { base: string; pid: number; child: ChildProcess; stop(): Promise<void> }
+export interface WebProcess {
+  base: string; pid: number; child: ChildProcess;
+  /** Everything the process wrote to stdout so far (JSON log lines; the last few MB). */
+  output(): string;
+  stop(): Promise<void>;
+}
 
 /** The real web process (src/main.ts, as `npm start` runs it) on its own port. */
-export async function startWeb(db: BenchDatabase, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<WebProcess> {
+export async function startWeb(db: Pick<BenchDatabase, 'url' | 'dir'>, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<WebProcess> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/main.ts'], {
-    env: {
-      ...process.env, APP_ENV: 'development', DATABASE_URL: db.url, DATA_DIR: path.join(db.dir, 'data'), PORT: String(port), BASE_URL: base,
-      RUN_WORKER: 'false', SEED_DEMO: 'false', LOG_LEVEL: 'warn', STORAGE_BACKEND: 'local', ...env,
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
+  const child = spawnEntry('src/main.ts', {
+    APP_ENV: 'development', DATABASE_URL: db.url, DATA_DIR: path.join(db.dir, 'data'), PORT: String(port), BASE_URL: base,
+    RUN_WORKER: 'false', SEED_DEMO: 'false', LOG_LEVEL: 'warn', STORAGE_BACKEND: 'local', ...env,
+  }, nodeArgs);
+  await child.ready('is running at');
+  return { base, pid: child.process.pid!, child: child.process, output: child.output, stop: child.stop };
+}
+
+export interface WorkerProcess { pid: number; child: ChildProcess; output(): string; stop(): Promise<void> }
+
+/** The real worker process (src/worker.ts, as `npm run worker` runs it); LOG_LEVEL info so it says when it runs. */
+export async function startWorkerProcess(db: Pick<BenchDatabase, 'url' | 'dir'>, env: Record<string, string> = {}): Promise<WorkerProcess> {
+  const child = spawnEntry('src/worker.ts', {
+    APP_ENV: 'development', DATABASE_URL: db.url, DATA_DIR: path.join(db.dir, 'data'), SEED_DEMO: 'false', LOG_LEVEL: 'info', STORAGE_BACKEND: 'local', ...env,
+  }, []);
+  await child.ready('worker running');
+  return { pid: child.process.pid!, child: child.process, output: child.output, stop: child.stop };
+}
+
+const OUTPUT_LIMIT = 8 * MB;
+
+function spawnEntry(entry: string, env: Record<string, string>, nodeArgs: string[]) {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', entry], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => {
+    out += d.toString();
+    if (out.length > OUTPUT_LIMIT) out = out.slice(out.indexOf('\n', out.length - OUTPUT_LIMIT / 2) + 1);
   });
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => { if (d.toString().includes('is running at')) resolve(); });
-    child.once('exit', (c) => reject(new Error(`web process exited (${c})`)));
-  });
-  child.stdout!.resume();
   return {
-    base, pid: child.pid!, child,
+    process: child,
+    output: () => out,
+    ready: (text: string) => new Promise<void>((resolve, reject) => {
+      const check = () => { if (out.includes(text)) { child.stdout!.off('data', check); resolve(); } };
+      child.stdout!.on('data', check);
+      child.once('exit', (c) => reject(new Error(`${entry} exited (${c}) before it was ready:\n${out.slice(-4000)}`)));
+    }),
     async stop() {
-      if (child.exitCode !== null) return;
+      if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');
       await exited;

@@ -13,6 +13,7 @@ import { dashboardMediaRoutes, publicImageRoutes, streamedUploadRoutes, uploadAp
 import { playbackRoutes } from './modules/playback/index.ts';
 import type { Deps } from './deps.ts';
 import { isHttps } from './platform/config.ts';
+import { isDatabaseUnavailable } from './platform/db.ts';
 import { AppError, TooManyRequests } from './platform/errors.ts';
 import type { AppEnv } from './platform/http/context.ts';
 import { csrfProtection } from './platform/http/csrf.ts';
@@ -27,6 +28,8 @@ import { renderPage } from './ui/render.tsx';
 import { mountStaticFiles } from './ui/static-files.ts';
 
 const FORM_BODY_LIMIT = 1024 * 1024;
+/** Retry-After on 503s: a database restart or a storage blip usually passes within seconds. */
+const UNAVAILABLE_RETRY_SECONDS = 10;
 /** Machine endpoints with bodies of their own (JSON APIs, webhooks); everything else takes forms. */
 const NON_FORM_PREFIXES = ['/api/', '/webhooks/'];
 
@@ -83,8 +86,11 @@ export function createApp(deps: Deps) {
   app.onError((err, c) => {
     const ctx = c as Context<AppEnv>;
     if (err instanceof TooManyRequests) ctx.header('Retry-After', String(err.retryAfterSeconds));
+    // Outages (storage, the payment processor, the database) pass: say when to try again.
+    if (err instanceof AppError && err.status === 503) ctx.header('Retry-After', String(UNAVAILABLE_RETRY_SECONDS));
     if (err instanceof AppError) return errorResponse(ctx, err.status, err.message, devMode);
     if (isDatabaseUnavailable(err)) {
+      ctx.header('Retry-After', String(UNAVAILABLE_RETRY_SECONDS));
       ctx.get('log')?.warn({ err }, 'database unavailable');
       return errorResponse(ctx, 503, 'We cannot reach our database right now. Please try again in a minute.', devMode);
     }
@@ -103,11 +109,4 @@ function errorResponse(c: Context<AppEnv>, status: number, message: string, devM
 
 function escapeHtml(s: string) {
   return s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
-}
-
-/** Connection-level failures (refused, reset, terminated by a restart, pool timeout) → 503, not 500. */
-function isDatabaseUnavailable(err: unknown): boolean {
-  const e = err as { code?: string; message?: string };
-  return ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08006', '08001', '08003'].includes(e?.code ?? '')
-    || /Connection terminated|timeout exceeded when trying to connect/i.test(e?.message ?? '');
 }

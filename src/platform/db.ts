@@ -21,6 +21,27 @@ export function createKysely<DB>(pool: pg.Pool): Kysely<DB> {
   return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
 }
 
+// Node socket errors, and PostgreSQL's connection exceptions (class 08), shutdowns and
+// restarts (57P01-57P03) and a full server (53300).
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN',
+  '57P01', '57P02', '57P03', '53300']);
+// What pg says when a connection dies under a query or a transaction (kysely's ROLLBACK then
+// meets the dead client), or when the pool cannot connect within connectionTimeoutMillis.
+const UNAVAILABLE_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|encountered a connection error and is not queryable|Client was closed and is not queryable/i;
+
+/**
+ * Whether an error means the database cannot be reached right now (down, restarting, the
+ * network), as opposed to a bug or a bad query: those requests get a 503, not a 500.
+ */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  for (let e = err as { code?: unknown; message?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+    const code = typeof e.code === 'string' ? e.code : '';
+    if (UNAVAILABLE_CODES.has(code) || /^08[0-9A-Z]{3}$/.test(code)) return true;
+    if (typeof e.message === 'string' && UNAVAILABLE_MESSAGES.test(e.message)) return true;
+  }
+  return false;
+}
+
 export async function isDatabaseUp(pool: pg.Pool): Promise<boolean> {
   try {
     await pool.query('SELECT 1');

@@ -69,3 +69,18 @@ test('a job still running after the grace period is handed back, and another wor
   assert.deepEqual(await jobRow('stuck'), []);
   g.release();
 });
+
+test('a runner that stops by itself (as graphile-worker does when the database vanishes mid-job) is replaced and work goes on', async () => {
+  let ran = 0;
+  const worker = await startWorker({ pool, tasks: { after_restart: async () => { ran += 1; } }, concurrency: 1, log });
+  const first = worker.runner;
+  await first.stop(); // not through stopWorker: the supervisor did not ask for this
+  for (let i = 0; i < 300 && worker.runner === first; i++) await new Promise((r) => setTimeout(r, 100));
+  assert.notEqual(worker.runner, first, 'a new runner took over');
+  assert.equal(worker.restarts, 1);
+  await enqueueJob(db, 'after_restart', {});
+  for (let i = 0; i < 300 && ran === 0; i++) await new Promise((r) => setTimeout(r, 100));
+  assert.equal(ran, 1, 'the new runner runs jobs');
+  assert.equal(await stopWorker(worker, { pool, graceMs: 30_000, log }), 'finished');
+  assert.equal(worker.restarts, 1, 'a requested stop is not restarted');
+});

@@ -20,3 +20,10 @@ export async function snap(page: Page, journey: string, name: string) {
   fs.mkdirSync(dir, { recursive: true });
   await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true });
 }
+
+/** Saves a process's log under artifacts/logs/<name>.log (git-ignored), to read after a failed run. */
+export function saveLog(name: string, text: string) {
+  const dir = path.join(ARTIFACTS_DIR, 'logs');
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, `${name}.log`), text);
+}

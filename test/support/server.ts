@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { CRONTAB, taskList } from '../../src/jobs.ts';
 import { serveApp } from '../../src/platform/http/node-server.ts';
-import { startWorker } from '../../src/platform/queue.ts';
+import { startWorker, stopWorker } from '../../src/platform/queue.ts';
 import { createTestApp, type TestApp } from './app.ts';
 
 export interface RunningServer extends TestApp { url: string }
@@ -27,7 +27,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     url,
     async close() {
       await new Promise((r) => { server.close(r); server.closeAllConnections(); });
-      await runner.stop();
+      await stopWorker(runner, { pool: t.deps.pool, graceMs: 30_000, log: t.deps.log });
       await t.close();
     },
   };
