@@ -93,13 +93,23 @@ export async function startStripeStub(): Promise<StripeStub> {
 const sdk = new Stripe('sk_test_signing_only');
 let eventSeq = 0;
 
+/** A Stripe-Signature header for a body, made by the SDK's own helper (any secret, any signing time). */
+export function signStripePayload(body: string, opts: { secret?: string; timestamp?: number } = {}) {
+  return sdk.webhooks.generateTestHeaderString({ payload: body, secret: opts.secret ?? STRIPE_WEBHOOK_SECRET, timestamp: opts.timestamp ?? Math.floor(Date.now() / 1000) });
+}
+
+/** A Stripe-shaped event's JSON body, unsigned (sign it with signStripePayload when it is sent). */
+export function stripeEventBody(type: string, object: Record<string, unknown>, opts: { id?: string; account?: string; created?: number } = {}) {
+  const created = opts.created ?? Math.floor(Date.now() / 1000);
+  return JSON.stringify({ id: opts.id ?? `evt_test_${Date.now()}_${++eventSeq}`, object: 'event', type, created, api_version: '2025-01-01',
+    livemode: false, pending_webhooks: 1, request: null, ...(opts.account ? { account: opts.account } : {}), data: { object } });
+}
+
 /** A Stripe-shaped event and its Stripe-Signature header, signed by the SDK's own helper. */
 export function stripeEvent(type: string, object: Record<string, unknown>, opts: { id?: string; account?: string; timestamp?: number; secret?: string } = {}) {
   const created = opts.timestamp ?? Math.floor(Date.now() / 1000);
-  const body = JSON.stringify({ id: opts.id ?? `evt_test_${Date.now()}_${++eventSeq}`, object: 'event', type, created, api_version: '2025-01-01',
-    livemode: false, pending_webhooks: 1, request: null, ...(opts.account ? { account: opts.account } : {}), data: { object } });
-  const signature = sdk.webhooks.generateTestHeaderString({ payload: body, secret: opts.secret ?? STRIPE_WEBHOOK_SECRET, timestamp: created });
-  return { body, headers: { 'content-type': 'application/json', 'stripe-signature': signature } };
+  const body = stripeEventBody(type, object, { ...opts, created });
+  return { body, headers: { 'content-type': 'application/json', 'stripe-signature': signStripePayload(body, { secret: opts.secret, timestamp: created }) } };
 }
 
 export function postWebhook(t: TestApp, provider: string, d: { body: string; headers: Record<string, string> }) {
@@ -144,16 +154,28 @@ export async function stripeCheckout(t: TestApp, buyer: { client: { get(p: strin
   return { order, sessionId, location };
 }
 
+/** The data.object of a checkout.session.* event for an order (payment_status 'unpaid' for async methods still pending). */
+export const sessionObject = (s: { id: string; orderId: string; amount: number; currency: string; pi: string; status?: string }) => ({
+  id: s.id, object: 'checkout.session', client_reference_id: s.orderId, metadata: { order_id: s.orderId },
+  amount_total: s.amount, currency: s.currency.toLowerCase(), payment_status: s.status ?? 'paid', payment_intent: s.pi, mode: 'payment' });
+
+/** The data.object of charge.refunded: amount_refunded is the charge's cumulative refunded amount. */
+export const refundObject = (r: { charge: string; pi: string; amount: number; refunded: number; currency: string; orderId?: string }) => ({
+  id: r.charge, object: 'charge', amount: r.amount, amount_refunded: r.refunded, currency: r.currency.toLowerCase(),
+  payment_intent: r.pi, metadata: r.orderId ? { order_id: r.orderId } : {} });
+
+/** The data.object of charge.dispute.*. */
+export const disputeObject = (d: { id: string; pi: string; amount: number; currency: string; status: string }) => ({
+  id: d.id, object: 'dispute', amount: d.amount, currency: d.currency.toLowerCase(), status: d.status, payment_intent: d.pi, charge: `ch_${d.pi}`, metadata: {} });
+
 /** checkout.session.* for an order, as Stripe sends it from the connected account. */
 export function sessionEvent(type: string, s: { id: string; orderId: string; amount: number; currency: string; pi: string; status?: string },
   opts: { account?: string; secret?: string; timestamp?: number; id?: string } = {}) {
-  return stripeEvent(type, { id: s.id, object: 'checkout.session', client_reference_id: s.orderId, metadata: { order_id: s.orderId },
-    amount_total: s.amount, currency: s.currency.toLowerCase(), payment_status: s.status ?? 'paid', payment_intent: s.pi, mode: 'payment' }, opts);
+  return stripeEvent(type, sessionObject(s), opts);
 }
 
 export const refundEvent = (r: { charge: string; pi: string; amount: number; refunded: number; currency: string; orderId?: string }, opts: { account?: string; id?: string } = {}) =>
-  stripeEvent('charge.refunded', { id: r.charge, object: 'charge', amount: r.amount, amount_refunded: r.refunded, currency: r.currency.toLowerCase(),
-    payment_intent: r.pi, metadata: r.orderId ? { order_id: r.orderId } : {} }, opts);
+  stripeEvent('charge.refunded', refundObject(r), opts);
 
 export const disputeEvent = (type: 'charge.dispute.created' | 'charge.dispute.closed', d: { id: string; pi: string; amount: number; currency: string; status: string }, opts: { account?: string; id?: string } = {}) =>
-  stripeEvent(type, { id: d.id, object: 'dispute', amount: d.amount, currency: d.currency.toLowerCase(), status: d.status, payment_intent: d.pi, charge: `ch_${d.pi}`, metadata: {} }, opts);
+  stripeEvent(type, disputeObject(d), opts);
