@@ -178,6 +178,9 @@ export async function startWeb(db: Pick<BenchDatabase, 'url' | 'dir'>, env: Reco
     RUN_WORKER: 'false', SEED_DEMO: 'false', LOG_LEVEL: 'warn', STORAGE_BACKEND: 'local', ...env,
   }, nodeArgs);
   await child.ready('is running at');
+  // The demo content is seeded after the server listens (so a first start answers at once);
+  // callers that use it need it there.
+  if ((env.SEED_DEMO ?? 'false') === 'true') await child.ready('Demo account:');
   return { base, pid: child.process.pid!, child: child.process, output: child.output, stop: child.stop };
 }
 
@@ -207,6 +210,7 @@ function spawnEntry(entry: string, env: Record<string, string>, nodeArgs: string
     ready: (text: string) => new Promise<void>((resolve, reject) => {
       const check = () => { if (out.includes(text)) { child.stdout!.off('data', check); resolve(); } };
       child.stdout!.on('data', check);
+      check(); // it may have been written already
       child.once('exit', (c) => reject(new Error(`${entry} exited (${c}) before it was ready:\n${out.slice(-4000)}`)));
     }),
     async stop() {
