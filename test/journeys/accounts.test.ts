@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { launchBrowser, snap } from '../support/browser.ts';
+import { launchBrowser, openMail, snap, watchErrors } from '../support/browser.ts';
 import { startTestServer, type RunningServer } from '../support/server.ts';
 
 let server: RunningServer;
@@ -22,10 +22,7 @@ test('sign up, verify by email, log out and in, revoke another device', async ()
   const username = `journey_${Date.now().toString(36)}`;
   const password = 'correct horse battery staple';
   const laptop = await (await browser.newContext()).newPage();
-  const failed: string[] = [];
-  // Expected 4xx answers (a refused form) also log "Failed to load resource"; anything else,
-  // such as a Content-Security-Policy violation, is a defect.
-  laptop.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) failed.push(m.text()); });
+  const failed = watchErrors(laptop);
 
   await laptop.goto(server.url);
   await snap(laptop, J, '01-home');
@@ -44,9 +41,7 @@ test('sign up, verify by email, log out and in, revoke another device', async ()
   await snap(laptop, J, '03-account-unverified');
 
   // The worker delivers the mail to the development mailbox.
-  await laptop.goto(`${server.url}/dev/mailbox`);
-  const mail = laptop.getByRole('article', { name: `Email to ${username}@example.com` });
-  await mail.waitFor({ timeout: 10_000 }).catch(async () => { await laptop.reload(); await mail.waitFor(); });
+  const mail = await openMail(laptop, server.url, `${username}@example.com`, 'Confirm your email for Makenot.work');
   await snap(laptop, J, '04-mailbox');
   await mail.getByRole('link').first().click();
   await laptop.getByRole('button', { name: 'Confirm my email address' }).click();

@@ -6,8 +6,9 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, snap } from '../support/browser.ts';
+import { launchBrowser, signUp, snap, watchErrors } from '../support/browser.ts';
 import { startTestServer, type RunningServer } from '../support/server.ts';
+import { addItem, becomeCreator, completeItemWizard, createProject, type PriceKind } from '../support/wizards.ts';
 
 let server: RunningServer;
 let browser: Browser;
@@ -29,14 +30,8 @@ interface Spec {
   title: string;
   /** Fills the tag field; may use the typeahead. */
   tags: (page: Page) => Promise<void>;
-  price: { kind: 'Free' | 'Fixed price' | 'Pay what you want'; amount?: string };
+  price: { kind: PriceKind; amount?: string };
   body?: string;
-}
-
-/** Console errors other than expected 4xx answers: a CSP violation would show up here. */
-function watchConsole(page: Page, failed: string[]) {
-  page.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) failed.push(m.text()); });
-  page.on('pageerror', (e) => failed.push(e.message));
 }
 
 const tagField = (page: Page) => page.getByLabel('Tags', { exact: true });
@@ -99,61 +94,29 @@ test('a new creator publishes one item of every type; a visitor finds them by di
   const failed: string[] = [];
   const username = `maker_${Date.now().toString(36)}`;
   const creator = await (await browser.newContext({ viewport: { width: 1200, height: 900 } })).newPage();
-  watchConsole(creator, failed);
+  watchErrors(creator, failed);
 
   // Sign up, then become a creator: tier and currency.
-  await creator.goto(`${server.url}/signup`);
-  await creator.getByLabel('Username').fill(username);
-  await creator.getByLabel('Email').fill(`${username}@example.com`);
-  await creator.getByLabel('Password').fill('a long enough password');
-  await creator.getByRole('button', { name: 'Sign up' }).click();
-  await creator.waitForURL(/\/account$/);
-  await creator.getByRole('link', { name: 'Become a creator' }).click();
-  await creator.getByRole('heading', { name: 'Become a creator' }).waitFor();
-  await creator.getByRole('radio', { name: /Small Files/ }).check();
-  await creator.getByLabel('Currency for your prices and payouts').selectOption('EUR');
-  await snap(creator, J, '01-onboarding');
-  await creator.getByRole('button', { name: 'Start creating' }).click();
-  await creator.waitForURL(/\/dashboard$/);
-  await creator.getByText('You are a creator now').waitFor();
+  await signUp(creator, server.url, { username, email: `${username}@example.com`, password: 'a long enough password' });
+  await becomeCreator(creator, { tier: 'Small Files', currency: 'EUR', beforeSubmit: (page) => snap(page, J, '01-onboarding') });
   await snap(creator, J, '02-dashboard-empty');
 
   // The project wizard.
-  await creator.getByRole('link', { name: 'Create your first project' }).last().click();
-  await creator.getByLabel('Title').fill('Harbour Sessions');
-  await creator.getByLabel('Description').fill('Sounds, films, words and pictures from **the harbour**.');
-  await creator.getByRole('button', { name: 'Next: review' }).click();
-  await creator.getByRole('heading', { name: 'Review your project' }).waitFor();
-  await snap(creator, J, '03-project-review');
-  await creator.getByRole('button', { name: 'Create and publish' }).click();
-  await creator.getByText('Project created and published').waitFor();
-  const projectUrl = creator.url();
+  const projectUrl = await createProject(creator, {
+    title: 'Harbour Sessions', description: 'Sounds, films, words and pictures from **the harbour**.', onReview: (page) => snap(page, J, '03-project-review'),
+  });
 
   // One item of every type through the item wizard.
   for (const [n, spec] of ITEMS.entries()) {
-    await creator.goto(projectUrl);
-    await creator.getByRole('link', { name: 'Add item', exact: true }).click();
-    await creator.getByRole('radio', { name: new RegExp(`^${spec.typeLabel}\\b`) }).check();
-    await creator.getByLabel('Title').fill(spec.title);
-    await creator.getByRole('button', { name: /Create and continue/ }).click();
-    await creator.waitForURL(/step=details$/);
-    await creator.getByLabel('Description').fill(`About ${spec.title}.`);
-    if (spec.body) await creator.getByLabel('Text', { exact: true }).fill(spec.body);
-    await spec.tags(creator);
-    if (n === 0) await snap(creator, J, '04-item-details');
-    await creator.getByRole('button', { name: /Save and continue/ }).click();
-    await creator.waitForURL(/step=pricing$/);
-    await creator.getByRole('radio', { name: new RegExp(`^${spec.price.kind}\\b`) }).check();
-    if (spec.price.amount) await creator.getByLabel(/^Price, or the minimum/).fill(spec.price.amount);
-    await creator.getByRole('button', { name: /Save and continue/ }).click();
-    await creator.waitForURL(/step=ai$/);
-    await creator.getByRole('radio', { name: /^Handmade — no generative AI/ }).check();
-    await creator.getByRole('button', { name: /Save and continue/ }).click();
-    await creator.waitForURL(/step=review$/);
-    await creator.getByText('Everything is in place.').waitFor();
-    if (n === 0) await snap(creator, J, '05-item-review');
-    await creator.getByRole('button', { name: 'Publish', exact: true }).click();
-    await creator.getByText(/^Published\./).waitFor();
+    await addItem(creator, projectUrl, spec.typeLabel, spec.title);
+    await completeItemWizard(creator, {
+      description: `About ${spec.title}.`, body: spec.body, tags: spec.tags, price: spec.price,
+      onDetails: n === 0 ? (page) => snap(page, J, '04-item-details') : undefined,
+      async onReview(page) {
+        await page.getByText('Everything is in place.').waitFor();
+        if (n === 0) await snap(page, J, '05-item-review');
+      },
+    });
     // The sidebar now marks every step done, from the item's own state.
     assert.equal(await creator.locator('.wizard-steps .wizard-step-done').count(), 4, spec.title);
   }
@@ -163,7 +126,7 @@ test('a new creator publishes one item of every type; a visitor finds them by di
 
   // An anonymous visitor.
   const visitor = await (await browser.newContext({ viewport: { width: 1200, height: 900 } })).newPage();
-  watchConsole(visitor, failed);
+  watchErrors(visitor, failed);
   const results = (page: Page, region: string) => page.locator(`#${region} .disc-card-title a`);
 
   // Discover, filtered by each type (htmx swaps the results as the select changes).

@@ -2,8 +2,8 @@
 // checkout page, finds it in the library and reads it; the creator refunds; access is gone.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, snap } from '../support/browser.ts';
+import type { Browser } from 'playwright-core';
+import { launchBrowser, logIn, snap, watchErrors } from '../support/browser.ts';
 import { publishedProject, signUpCreator, signUpUser } from '../support/factories.ts';
 import { startTestServer, type RunningServer } from '../support/server.ts';
 
@@ -18,14 +18,6 @@ after(async () => {
   await server?.close();
 });
 
-async function logIn(page: Page, username: string, password: string) {
-  await page.goto(`${server.url}/login`);
-  await page.getByLabel('Username or email').fill(username);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await page.waitForURL((url) => !url.pathname.startsWith('/login'));
-}
-
 test('a fan buys a text, reads it from the library; the creator refunds and access is gone', async () => {
   const J = 'commerce';
   const creator = await signUpCreator(server, { currency: 'EUR' });
@@ -35,9 +27,9 @@ test('a fan buys a text, reads it from the library; the creator refunds and acce
   }]);
   const failed: string[] = [];
   const fanPage = await (await browser.newContext()).newPage();
-  fanPage.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) failed.push(m.text()); });
+  watchErrors(fanPage, failed);
 
-  await logIn(fanPage, fan.viewer.username, fan.password);
+  await logIn(fanPage, server.url, fan.viewer.username, fan.password);
   await fanPage.goto(`${server.url}/i/${itemId}`);
   await fanPage.getByRole('heading', { name: 'Keep reading' }).waitFor();
   assert.equal(await fanPage.getByText('The ending only buyers read.').count(), 0);
@@ -60,7 +52,7 @@ test('a fan buys a text, reads it from the library; the creator refunds and acce
   await snap(fanPage, J, '04-reading');
 
   const creatorPage = await (await browser.newContext()).newPage();
-  await logIn(creatorPage, creator.viewer.username, creator.password);
+  await logIn(creatorPage, server.url, creator.viewer.username, creator.password);
   await creatorPage.goto(`${server.url}/dashboard/sales`);
   await creatorPage.getByRole('cell', { name: fan.viewer.email, exact: true }).waitFor();
   await creatorPage.getByText('€3.00').first().waitFor();
@@ -90,8 +82,8 @@ test('a creator prices the whole project; a fan buys the album and finds it in t
   ]);
   const failed: string[] = [];
   const creatorPage = await (await browser.newContext()).newPage();
-  creatorPage.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) failed.push(m.text()); });
-  await logIn(creatorPage, creator.viewer.username, creator.password);
+  watchErrors(creatorPage, failed);
+  await logIn(creatorPage, server.url, creator.viewer.username, creator.password);
   await creatorPage.goto(`${server.url}/dashboard/projects/${project.id}`);
   const amounts = creatorPage.getByLabel('Price, or the minimum for pay what you want');
   assert.equal(await amounts.isVisible(), false, 'no amount fields while the project sells items only');
@@ -102,8 +94,8 @@ test('a creator prices the whole project; a fan buys the album and finds it in t
   await creatorPage.getByText('Project saved.').waitFor();
 
   const fanPage = await (await browser.newContext()).newPage();
-  fanPage.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) failed.push(m.text()); });
-  await logIn(fanPage, fan.viewer.username, fan.password);
+  watchErrors(fanPage, failed);
+  await logIn(fanPage, server.url, fan.viewer.username, fan.password);
   await fanPage.goto(`${server.url}/@${creator.viewer.username}/${project.slug}`);
   await fanPage.getByRole('heading', { name: 'Buy the album' }).waitFor();
   await fanPage.getByRole('link', { name: `Tip ${creator.viewer.displayName}` }).waitFor();

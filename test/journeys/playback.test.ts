@@ -12,7 +12,7 @@ import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { setChapters } from '../../src/modules/catalog/items-service.ts';
 import { WESNOTH_MUSIC_DIR } from '../../src/modules/media/processing/fixtures.ts';
-import { launchBrowser, snap } from '../support/browser.ts';
+import { launchBrowser, logIn as logInAs, playerState as audioState, snap, waitForPlayer as waitFor } from '../support/browser.ts';
 import { checkoutKey } from '../support/commerce.ts';
 import { publishedProject, signUpCreator, signUpUser, type TestUser } from '../support/factories.ts';
 import { startTestServer, type RunningServer } from '../support/server.ts';
@@ -67,29 +67,7 @@ after(async () => {
   fs.rmSync(scratch, { recursive: true, force: true });
 });
 
-async function logIn(page: Page, user: TestUser) {
-  await page.goto(`${server.url}/login`);
-  await page.getByLabel('Username or email').fill(user.viewer.username);
-  await page.getByLabel('Password').fill(user.password);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await page.waitForURL((url) => !url.pathname.startsWith('/login'));
-}
-
-const audioState = (page: Page) => page.evaluate(() => {
-  const a = document.getElementById('player-audio') as HTMLAudioElement & { journeyMark?: string };
-  return { time: a.currentTime, paused: a.paused, duration: a.duration, mark: a.journeyMark ?? null, src: a.currentSrc };
-});
-
-async function waitFor(page: Page, what: string, check: (s: Awaited<ReturnType<typeof audioState>>) => boolean, timeoutMs = 20_000) {
-  const end = Date.now() + timeoutMs;
-  let last;
-  while (Date.now() < end) {
-    last = await audioState(page);
-    if (check(last)) return last;
-    await page.waitForTimeout(200);
-  }
-  throw new Error(`timed out waiting until ${what}: ${JSON.stringify(last)}`);
-}
+const logIn = (page: Page, user: TestUser) => logInAs(page, server.url, user.viewer.username, user.password);
 
 test('an album buyer plays, seeks, keeps listening while browsing, uses chapters, keys and the queue', async () => {
   const page = await (await browser.newContext()).newPage();

@@ -16,7 +16,7 @@ import { createItem } from '../../src/modules/catalog/items-service.ts';
 import { createProject } from '../../src/modules/catalog/projects-service.ts';
 import { WESNOTH_MUSIC_DIR } from '../../src/modules/media/processing/fixtures.ts';
 import { DEMO_MEDIA_DIR } from '../../src/seed.ts';
-import { launchBrowser, snap } from '../support/browser.ts';
+import { launchBrowser, snap, watchErrors } from '../support/browser.ts';
 import { signUpCreator, type TestUser } from '../support/factories.ts';
 import { startTestServer, type RunningServer } from '../support/server.ts';
 
@@ -48,10 +48,7 @@ async function openAs(creator: TestUser): Promise<{ context: BrowserContext; pag
   await context.addCookies([...creator.client.cookies].map(([name, value]) => ({ name, value, url: server.url })));
   await context.addInitScript(RECORD_PROGRESS);
   const page = await context.newPage();
-  const failed: string[] = [];
-  page.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) failed.push(m.text()); });
-  page.on('pageerror', (e) => failed.push(e.message));
-  return { context, page, failed };
+  return { context, page, failed: watchErrors(page) };
 }
 
 async function progressNeverDrops(page: Page, names: string[]) {

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser } from '../../../test/support/browser.ts';
+import { launchBrowser, watchErrors } from '../../../test/support/browser.ts';
 import { signUpCreator } from '../../../test/support/factories.ts';
 import { startTestServer, type RunningServer } from '../../../test/support/server.ts';
 
@@ -34,9 +34,7 @@ test('create a project and publish an item through the wizard, with htmx', async
   const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
   await context.addCookies([...creator.client.cookies].map(([name, value]) => ({ name, value, url: server.url })));
   const page = await context.newPage();
-  const failed: string[] = [];
-  page.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) failed.push(m.text()); });
-  page.on('pageerror', (e) => failed.push(e.message));
+  const failed = watchErrors(page);
 
   await page.goto(`${server.url}/dashboard`);
   await page.getByRole('heading', { name: 'Create your first project' }).waitFor();

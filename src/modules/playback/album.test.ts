@@ -62,6 +62,7 @@ function unzipEntry(zip: Buffer, name: string): Buffer {
 async function fetchZip(user: TestUser, format: string) {
   const start = await user.client.get(`/download/album/${projectId}/${format}`);
   let location = start.headers.get('location')!;
+  let started: string | null = null;
   if (start.status === 303) {
     assert.match(location, /\/wait$/);
     const waiting = await user.client.get(location);
@@ -74,6 +75,9 @@ async function fetchZip(user: TestUser, format: string) {
     await t.drainJobs();
     const ready = await user.client.get(location);
     assert.match(ready.html, /Your download is ready/);
+    // The browser starts the download once per zip (player.js), so the card names this one.
+    started = /data-autostart-download="([0-9a-f-]{36})"/.exec(ready.html)?.[1] ?? null;
+    assert.ok(started, 'the ready card names its zip');
     const again = await user.client.get(`/download/album/${projectId}/${format}`);
     assert.equal(again.status, 302);
     location = again.headers.get('location')!;
@@ -82,7 +86,7 @@ async function fetchZip(user: TestUser, format: string) {
   }
   const res = await t.app.request(location);
   assert.equal(res.status, 200);
-  return { res, zip: Buffer.from(await res.arrayBuffer()) };
+  return { res, zip: Buffer.from(await res.arrayBuffer()), started };
 }
 
 test('the owner downloads the album as a zip with safe Unicode names in track order', async () => {
@@ -119,8 +123,11 @@ test('a buyer of one track gets a zip of what they own; visitors are refused', a
 test('a changed track means a new zip', async () => {
   const before = await t.deps.db.selectFrom('album_zips').select(['id', 'content_hash']).where('project_id', '=', projectId).where('format', '=', 'mp3-320').execute();
   await t.deps.db.updateTable('items').set({ title: 'Ouverture (remaster)' }).where('id', '=', items[0]!).execute();
-  const { zip } = await fetchZip(creator, 'mp3-320');
+  const { zip, started } = await fetchZip(creator, 'mp3-320');
   assert.match(unzipList(zip)[0]!, /01 Ouverture \(remaster\)\.mp3$/);
-  const afterRows = await t.deps.db.selectFrom('album_zips').select('content_hash').where('project_id', '=', projectId).where('format', '=', 'mp3-320').execute();
+  const afterRows = await t.deps.db.selectFrom('album_zips').select(['id', 'content_hash']).where('project_id', '=', projectId).where('format', '=', 'mp3-320').execute();
   assert.equal(afterRows.length, before.length + 1);
+  // Same address, new zip: the ready card names the new one, so the browser starts it again.
+  const built = afterRows.find((r) => !before.some((b) => b.id === r.id))!;
+  assert.equal(started, built.id);
 });

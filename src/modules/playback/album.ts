@@ -80,7 +80,7 @@ export function zipDownloadName(project: { title: string; creator_name: string }
 export interface AlbumRef { title: string; href: string }
 
 export type AlbumAnswer =
-  | { state: 'ready'; url: string; album: AlbumRef }
+  | { state: 'ready'; zipId: string; url: string; album: AlbumRef }
   | { state: 'building'; zipId: string; done: number; total: number; album: AlbumRef }
   | { state: 'failed'; message: string; album: AlbumRef }
   | { state: 'refused'; status: 403 | 404 | 503; message: string };
@@ -105,7 +105,7 @@ export async function albumZip(deps: Deps, listener: Listener, projectId: string
       expiresInSeconds: 60 * 60, viewerId: listener.key, contentType: 'application/zip', downloadName: zipDownloadName(project, format.label),
     });
     if (opts.start && listener.userId !== project.creator_id) await q.recordDownload(deps.db, { projectId: project.id, listener: listener.key, format: format.id });
-    return { state: 'ready', url, album };
+    return { state: 'ready', zipId: zip.id, url, album };
   }
   if (zip.state === 'failed') {
     if (!opts.start) return { state: 'failed', message: zip.error ?? 'The zip could not be built.', album };

@@ -274,7 +274,8 @@
     });
     all('[data-video]', root).forEach(enhanceVideo);
     all('[data-autostart-download]', root).forEach(function (a) {
-      var key = 'mnw-started:' + a.getAttribute('href');
+      // Once per zip, not per address: after a purchase or a refund the same link builds another.
+      var key = 'mnw-started:' + (a.getAttribute('data-autostart-download') || a.getAttribute('href'));
       try { if (sessionStorage.getItem(key)) return; sessionStorage.setItem(key, '1'); } catch (e) { /* private mode: start anyway */ }
       window.location.href = a.href;
     });

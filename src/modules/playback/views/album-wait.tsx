@@ -1,6 +1,7 @@
 // "Preparing your download": the album zip's progress while the worker builds it. htmx polls
 // the same URL for this card; without JavaScript the page refreshes itself. When the zip is
-// ready the card offers the download (player.js starts it once, automatically).
+// ready the card offers the download (player.js starts it once per zip, automatically: the same
+// address serves a new zip once what the listener owns changes, and that one starts too).
 import type { AlbumAnswer } from '../album.ts';
 
 export interface AlbumWaitProps {
@@ -17,7 +18,7 @@ export function AlbumWaitCard(p: AlbumWaitProps) {
     return (
       <section id="zip-progress" class="card narrow" aria-live="polite">
         <h1>Your download is ready</h1>
-        <p><a class="button" hx-boost="false" href={p.downloadHref} data-autostart-download>Download {p.title}</a></p>
+        <p><a class="button" hx-boost="false" href={p.downloadHref} data-autostart-download={a.zipId}>Download {p.title}</a></p>
         <p class="muted">It stays available here; <a href={p.backHref}>back to the album</a>.</p>
       </section>
     );
