@@ -1,8 +1,8 @@
 // What every benchmark shares: the figure it reports, judging figures against bench/budgets.ts,
-// the one table, and the real parts (an embedded PostgreSQL in a temp dir, the real web process).
-import { spawn, type ChildProcess } from 'node:child_process';
+// the one table, and the real parts (an embedded PostgreSQL in a temp dir, the real web and
+// worker processes, started as test/support/processes.ts starts every real process).
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -11,6 +11,8 @@ import { createPool } from '../src/platform/db.ts';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../src/platform/embedded-postgres.ts';
 import { createLogger } from '../src/platform/log.ts';
 import { migrate } from '../src/platform/migrate.ts';
+import { cookieHeader, csrfTokenIn, storeCookies } from '../test/support/cookies.ts';
+import { freePort, startNode } from '../test/support/processes.ts';
 import { BUDGETS, type Budget, type BudgetKey } from './budgets.ts';
 
 /** One measured figure; its budget (and how to read it) lives in budgets.ts under `budget`. */
@@ -113,15 +115,7 @@ export const MB = 1024 * 1024;
 
 // ---- the real parts ----
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
+export { freePort };
 
 export interface BenchDatabase {
   dir: string; server: EmbeddedPostgres; url: string; stop(): Promise<void>;
@@ -164,62 +158,38 @@ export async function startDatabase(name: string, logLevel = 'warn'): Promise<Be
 
 export interface WebProcess {
   base: string; pid: number; child: ChildProcess;
-  /** Everything the process wrote to stdout so far (JSON log lines; the last few MB). */
+  /** Everything the process wrote so far (JSON log lines). */
   output(): string;
   stop(): Promise<void>;
 }
 
-/** The real web process (src/main.ts, as `npm start` runs it) on its own port. */
+/** How long a process may take to say it is ready (the demo seed included) on a busy machine. */
+const READY_TIMEOUT_MS = 600_000;
+
+/** The real web process (src/main.ts, as `npm start` runs it) on its own port; its log in <db.dir>/logs. */
 export async function startWeb(db: Pick<BenchDatabase, 'url' | 'dir'>, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<WebProcess> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const child = spawnEntry('src/main.ts', {
+  const web = startNode(path.join(db.dir, 'logs'), `web-${port}`, 'src/main.ts', {
     APP_ENV: 'development', DATABASE_URL: db.url, DATA_DIR: path.join(db.dir, 'data'), PORT: String(port), BASE_URL: base,
     RUN_WORKER: 'false', SEED_DEMO: 'false', LOG_LEVEL: 'warn', STORAGE_BACKEND: 'local', ...env,
   }, nodeArgs);
-  await child.ready('is running at');
+  await web.waitForLog('is running at', READY_TIMEOUT_MS);
   // The demo content is seeded after the server listens (so a first start answers at once);
   // callers that use it need it there.
-  if ((env.SEED_DEMO ?? 'false') === 'true') await child.ready('Demo account:');
-  return { base, pid: child.process.pid!, child: child.process, output: child.output, stop: child.stop };
+  if ((env.SEED_DEMO ?? 'false') === 'true') await web.waitForLog('Demo account:', READY_TIMEOUT_MS);
+  return { base, pid: web.child.pid!, child: web.child, output: web.log, stop: () => web.stop() };
 }
 
 export interface WorkerProcess { pid: number; child: ChildProcess; output(): string; stop(): Promise<void> }
 
 /** The real worker process (src/worker.ts, as `npm run worker` runs it); LOG_LEVEL info so it says when it runs. */
 export async function startWorkerProcess(db: Pick<BenchDatabase, 'url' | 'dir'>, env: Record<string, string> = {}): Promise<WorkerProcess> {
-  const child = spawnEntry('src/worker.ts', {
+  const worker = startNode(path.join(db.dir, 'logs'), `worker-${Date.now()}`, 'src/worker.ts', {
     APP_ENV: 'development', DATABASE_URL: db.url, DATA_DIR: path.join(db.dir, 'data'), SEED_DEMO: 'false', LOG_LEVEL: 'info', STORAGE_BACKEND: 'local', ...env,
-  }, []);
-  await child.ready('worker running');
-  return { pid: child.process.pid!, child: child.process, output: child.output, stop: child.stop };
-}
-
-const OUTPUT_LIMIT = 8 * MB;
-
-function spawnEntry(entry: string, env: Record<string, string>, nodeArgs: string[]) {
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', entry], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  child.stdout!.on('data', (d: Buffer) => {
-    out += d.toString();
-    if (out.length > OUTPUT_LIMIT) out = out.slice(out.indexOf('\n', out.length - OUTPUT_LIMIT / 2) + 1);
   });
-  return {
-    process: child,
-    output: () => out,
-    ready: (text: string) => new Promise<void>((resolve, reject) => {
-      const check = () => { if (out.includes(text)) { child.stdout!.off('data', check); resolve(); } };
-      child.stdout!.on('data', check);
-      check(); // it may have been written already
-      child.once('exit', (c) => reject(new Error(`${entry} exited (${c}) before it was ready:\n${out.slice(-4000)}`)));
-    }),
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
+  await worker.waitForLog('worker running', READY_TIMEOUT_MS);
+  return { pid: worker.child.pid!, child: worker.child, output: worker.log, stop: () => worker.stop() };
 }
 
 /** A browser-like HTTP session against a running web process: cookies and the page's CSRF token. */
@@ -228,18 +198,14 @@ export class HttpSession {
   csrf = '';
   constructor(readonly base: string, readonly headers: Record<string, string> = {}) {}
 
-  cookieHeader() { return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '); }
+  cookieHeader() { return cookieHeader(this.cookies); }
 
   async send(p: string, init: RequestInit & { headers?: Record<string, string> } = {}) {
     const go = () => fetch(this.base + p, { ...init, redirect: 'manual', headers: { ...this.headers, ...init.headers, cookie: this.cookieHeader() } });
     // A pooled connection the server closed while idle (keep-alive timeout, e.g. while a bench
     // generated its input) fails before anything is processed: try once more on a fresh one.
     const res = await go().catch((err: { cause?: { code?: string } }) => { if (err.cause?.code === 'UND_ERR_SOCKET') return go(); throw err; });
-    for (const line of res.headers.getSetCookie()) {
-      const [pair = ''] = line.split(';');
-      const i = pair.indexOf('=');
-      this.cookies.set(pair.slice(0, i), pair.slice(i + 1));
-    }
+    storeCookies(this.cookies, res.headers);
     return res;
   }
 
@@ -247,7 +213,7 @@ export class HttpSession {
   async page(p: string) {
     const res = await this.send(p);
     const html = await res.text();
-    this.csrf = /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? this.csrf;
+    this.csrf = csrfTokenIn(html) ?? this.csrf;
     return { status: res.status, html, res };
   }
 

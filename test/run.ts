@@ -2,7 +2,6 @@
 // every test file clones (CREATE DATABASE … TEMPLATE), then node's own test runner.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -10,6 +9,7 @@ import { createPool } from '../src/platform/db.ts';
 import { startEmbeddedPostgres } from '../src/platform/embedded-postgres.ts';
 import { createLogger } from '../src/platform/log.ts';
 import { migrate } from '../src/platform/migrate.ts';
+import { freePort } from './support/processes.ts';
 
 const TEMPLATE = 'makenot_template';
 const log = createLogger(process.env.TEST_LOG_LEVEL ?? 'warn');
@@ -19,16 +19,6 @@ function findTests(dir: string): string[] {
     const full = path.join(dir, e.name);
     if (e.isDirectory()) return e.name === 'node_modules' ? [] : findTests(full);
     return /\.test\.tsx?$/.test(e.name) ? [full] : [];
-  });
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
   });
 }
 

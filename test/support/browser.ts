@@ -4,8 +4,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { ARTIFACTS_DIR } from './artifacts.ts';
 
-export const ARTIFACTS_DIR = path.resolve('artifacts');
+export { ARTIFACTS_DIR, saveLog } from './artifacts.ts';
 
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
@@ -21,13 +22,6 @@ export async function snap(page: Page, journey: string, name: string) {
   const dir = path.join(ARTIFACTS_DIR, journey);
   fs.mkdirSync(dir, { recursive: true });
   await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true });
-}
-
-/** Saves a process's log under artifacts/logs/<name>.log (git-ignored), to read after a failed run. */
-export function saveLog(name: string, text: string) {
-  const dir = path.join(ARTIFACTS_DIR, 'logs');
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, `${name}.log`), text);
 }
 
 /**

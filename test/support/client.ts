@@ -2,6 +2,7 @@
 // token. After a form post that redirects it loads the target page, as a browser would (so
 // tokens rotated at login stay current), but returns the post's own response to the test.
 import type { Hono } from 'hono';
+import { cookieHeader, csrfTokenIn, storeCookies } from './cookies.ts';
 
 export class TestClient {
   cookies = new Map<string, string>();
@@ -22,20 +23,11 @@ export class TestClient {
   }
 
   async send(path: string, init: RequestInit & { headers?: Record<string, string> }) {
-    const cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    const cookie = cookieHeader(this.cookies);
     const res = await this.app.request(path, { ...init, headers: { ...this.headers, ...(cookie ? { cookie } : {}), ...init.headers } });
-    for (const line of res.headers.getSetCookie()) {
-      const [pair = '', ...attrs] = line.split(';');
-      const eq = pair.indexOf('=');
-      const name = pair.slice(0, eq).trim();
-      const value = pair.slice(eq + 1).trim();
-      const expired = attrs.some((a) => /max-age=0/i.test(a) || /expires=Thu, 01 Jan 1970/i.test(a));
-      if (expired || value === '') this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
+    storeCookies(this.cookies, res.headers);
     const text = await res.clone().text();
-    const token = /name="_csrf" value="([^"]+)"/.exec(text) ?? /&quot;X-CSRF-Token&quot;:&quot;([^&]+)&quot;/.exec(text);
-    if (token?.[1]) this.csrf = token[1];
+    this.csrf = csrfTokenIn(text) ?? this.csrf;
     return Object.assign(res, { html: text });
   }
 }

@@ -2,6 +2,7 @@
 // with when it started and ended, what came back, and whether a failure was our own page.
 // Nothing here is retried or hidden: a dropped connection is recorded as one.
 import type { HttpSession } from '../../bench/lib.ts';
+import { csrfTokenIn, storeCookies } from './cookies.ts';
 
 /** A request that got no answer in this long counts as a hang (the fault tests' only clock: a bound, not a measurement). */
 export const REQUEST_TIMEOUT_MS = 60_000;
@@ -61,12 +62,8 @@ export class Traffic {
       sample.ended = performance.now();
       sample.status = res.status;
       sample.retryAfter = res.headers.get('retry-after');
-      for (const line of res.headers.getSetCookie()) {
-        const [pair = ''] = line.split(';');
-        const i = pair.indexOf('=');
-        session.cookies.set(pair.slice(0, i), pair.slice(i + 1));
-      }
-      if (!expect.form) session.csrf = /name="_csrf" value="([^"]+)"/.exec(body)?.[1] ?? session.csrf;
+      storeCookies(session.cookies, res.headers);
+      if (!expect.form) session.csrf = csrfTokenIn(body) ?? session.csrf;
       const location = res.headers.get('location') ?? '';
       sample.ok = res.status === expect.status && (!expect.location || expect.location.test(location));
       if (!sample.ok) {
