@@ -22,7 +22,7 @@ import { formBodiesOnly } from './platform/http/forms.ts';
 import { rateLimit } from './platform/http/rate-limit.ts';
 import { routeIndex } from './platform/http/routes.ts';
 import { requestContext, securityHeaders } from './platform/http/security.ts';
-import { storageRoutes } from './platform/storage/index.ts';
+import { storageRoutes, WriteRefused } from './platform/storage/index.ts';
 import { ErrorPage } from './ui/error-page.tsx';
 import { renderPage } from './ui/render.tsx';
 import { mountStaticFiles } from './ui/static-files.ts';
@@ -47,7 +47,7 @@ export function createApp(deps: Deps) {
   app.route('/', publicImageRoutes(deps)); // public, cacheable: no session or cookies
   // Streamed bodies of any size, authenticated by their own signature or CSRF field: before the
   // form body limit and the body-parsing CSRF check.
-  if (deps.store.kind === 'local') app.route('/', storageRoutes({ store: deps.store, secret: config.appSecret, now: () => deps.clock.now() }));
+  if (deps.store.kind === 'local') app.route('/', storageRoutes({ store: deps.store, secret: config.appSecret, now: () => deps.clock.now(), log: deps.log }));
   app.route('/', streamedUploadRoutes(deps));
 
   app.use(bodyLimit({ maxSize: FORM_BODY_LIMIT, onError: (c) => errorResponse(c as Context<AppEnv>, 413, 'That form is too large (the limit is 1 MB).', devMode) }));
@@ -86,9 +86,17 @@ export function createApp(deps: Deps) {
   app.onError((err, c) => {
     const ctx = c as Context<AppEnv>;
     if (err instanceof TooManyRequests) ctx.header('Retry-After', String(err.retryAfterSeconds));
-    // Outages (storage, the payment processor, the database) pass: say when to try again.
-    if (err instanceof AppError && err.status === 503) ctx.header('Retry-After', String(UNAVAILABLE_RETRY_SECONDS));
+    // Outages (storage, the payment processor, the database) and full storage pass: say when to try again.
+    if (err instanceof AppError && (err.status === 503 || err.status === 507)) ctx.header('Retry-After', String(UNAVAILABLE_RETRY_SECONDS));
     if (err instanceof AppError) return errorResponse(ctx, err.status, err.message, devMode);
+    if (err instanceof WriteRefused) {
+      // A storage write no module turned into its own message (uploads and processing do).
+      (ctx.get('log') ?? deps.log).error({ err }, 'storage refused a write');
+      ctx.header('Retry-After', String(UNAVAILABLE_RETRY_SECONDS));
+      return errorResponse(ctx, err.full ? 507 : 503, err.full
+        ? "The server's file storage is full, so this could not be saved. Nothing was changed; please try again later."
+        : 'File storage could not save this just now. Nothing was changed; please try again in a few minutes.', devMode);
+    }
     if (isDatabaseUnavailable(err)) {
       ctx.header('Retry-After', String(UNAVAILABLE_RETRY_SECONDS));
       ctx.get('log')?.warn({ err }, 'database unavailable');

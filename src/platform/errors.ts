@@ -23,6 +23,11 @@ export class Unavailable extends AppError {
   constructor(message = 'This is temporarily unavailable. Please try again shortly.') { super(503, message); }
 }
 
+/** 507: our file storage has no room left. Not the creator's allowance (that is a 413). */
+export class InsufficientStorage extends AppError {
+  constructor(message: string) { super(507, message); }
+}
+
 export class TooManyRequests extends AppError {
   constructor(message: string, readonly retryAfterSeconds: number) { super(429, message); }
 }

@@ -62,10 +62,18 @@ export async function processMedia(ctx: ProcessContext): Promise<ProcessOutcome>
     await dropDerivatives(deps, file.id, new Set());
     return { state: 'failed', reason: over };
   }
-  for (const out of outputs) {
-    const key = derivativeKey(file.creator_id, file.id, out.kind);
-    await deps.store.put(key, createReadStream(out.path), { contentType: out.contentType, contentLength: out.bytes });
-    await q.upsertDerivative(deps.db, { fileId: file.id, kind: out.kind, objectKey: key, contentType: out.contentType, bytes: out.bytes });
+  try {
+    for (const out of outputs) {
+      const key = derivativeKey(file.creator_id, file.id, out.kind);
+      await deps.store.put(key, createReadStream(out.path), { contentType: out.contentType, contentLength: out.bytes });
+      await q.upsertDerivative(deps.db, { fileId: file.id, kind: out.kind, objectKey: key, contentType: out.contentType, bytes: out.bytes });
+    }
+  } catch (err) {
+    // Storage refused one (a full disk): a file that is not ready yet keeps no half set of
+    // formats, neither rows nor objects; the job's retry makes them all again. A ready file
+    // (re-made downloads) keeps serving what it has: each key is replaced whole or not at all.
+    if (file.state !== 'ready') await discardRun(ctx, outputs.map((o) => derivativeKey(file.creator_id, file.id, o.kind)));
+    throw err;
   }
   await dropDerivatives(deps, file.id, new Set(outputs.map((o) => o.kind)));
   ctx.log.info({ fileId: file.id, kind: result.kind, outputs: outputs.length }, 'media processed');
@@ -117,6 +125,17 @@ async function claimStorage(deps: Deps, file: FileRow, bytes: number): Promise<s
     await q.setReserved(tx, file.id, bytes);
     return null;
   });
+}
+
+/** After a failed store: every derivative of the file and whatever this run put under `keys`. */
+async function discardRun(ctx: ProcessContext, keys: string[]) {
+  try {
+    await dropDerivatives(ctx.deps, ctx.file.id, new Set());
+    for (const key of keys) await ctx.deps.store.delete(key);
+  } catch (err) {
+    // Left for the next attempt (which replaces the same keys) or the file's purge.
+    ctx.log.warn({ err, fileId: ctx.file.id }, 'could not remove the formats of a failed run');
+  }
 }
 
 /** Deletes this file's derivative rows and objects whose kind is not in `keep`. */

@@ -5,12 +5,14 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import type { Deps } from '../../deps.ts';
 import type { Logger } from '../../platform/log.ts';
+import { WriteRefused } from '../../platform/storage/index.ts';
 import { applyReadyEffects, reembedIfCoverChanged } from './after-ready.ts';
 import { originalKey } from './keys.ts';
 import { processMedia } from './pipeline.ts';
 import { purgeFileObjects } from './purge.ts';
 import * as q from './queries.ts';
 import { makeScratchDir } from './scratch.ts';
+import { refusedProcessing } from './write-refusals.ts';
 
 export interface Attempt { attempts: number; maxAttempts: number }
 
@@ -32,7 +34,14 @@ export async function processUploadedFile(deps: Deps, log: Logger, fileId: strin
       await fail(deps, file.id, 'failed', 'The file changed on the way: its checksum does not match the one your browser computed. Upload it again.');
       return;
     }
-    if (incoming) await deps.store.copy(file.incoming_key, finalKey);
+    if (incoming) {
+      await deps.store.copy(file.incoming_key, finalKey).catch(async (err: unknown) => {
+        // The incoming object is still there, so nothing is lost by removing what a refused
+        // copy may have left under the final key (stores that write in place keep half of it).
+        await deps.store.delete(finalKey).catch((e: unknown) => log.warn({ err: e, fileId }, 'could not remove a refused copy'));
+        throw err;
+      });
+    }
     await q.recordOriginal(deps.db, file.id, { objectKey: finalKey, sha256, bytes }, deps.clock.now());
     // Removed only once the final object and its row exist, so a crash here loses nothing.
     if (incoming) await deps.store.delete(file.incoming_key);
@@ -53,7 +62,8 @@ export async function processUploadedFile(deps: Deps, log: Logger, fileId: strin
     log.warn({ err, fileId, attempt: attempt.attempts }, 'media processing failed');
     // After the last attempt the creator sees why, with a Reprocess button.
     if (attempt.attempts >= attempt.maxAttempts) {
-      await fail(deps, file.id, 'failed', `Processing failed after ${attempt.attempts} attempts: ${(err as Error).message}`.slice(0, 500));
+      await fail(deps, file.id, 'failed', err instanceof WriteRefused ? refusedProcessing(err, attempt.attempts)
+        : `Processing failed after ${attempt.attempts} attempts: ${(err as Error).message}`.slice(0, 500));
     }
     throw err; // so the queue retries with backoff
   } finally {

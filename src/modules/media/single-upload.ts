@@ -17,6 +17,7 @@ import { formatBytes } from './limits.ts';
 import * as q from './queries.ts';
 import { materialise, reservationFor, resolveTarget, type ResolvedTarget, type TargetInput } from './targets.ts';
 import { checkSpace, fileTarget, MEDIA_PROCESS_JOB } from './uploads-service.ts';
+import { refusedUpload } from './write-refusals.ts';
 
 export interface PreparedUpload { target: ResolvedTarget; limits: { perFileBytes: number; totalBytes: number } }
 
@@ -50,7 +51,14 @@ export async function storeSingleUpload(deps: Deps, viewer: Viewer, prepared: Pr
   // already in flight when the limit tripped) from becoming an uncaught exception.
   counter.on('error', () => {});
   file.stream.on('error', (err) => counter.destroy(err));
-  await deps.store.put(key, file.stream.pipe(counter), { contentType: declaredType(file.type) || undefined });
+  try {
+    await deps.store.put(key, file.stream.pipe(counter), { contentType: declaredType(file.type) || undefined });
+  } catch (err) {
+    // The key is this request's alone: whatever a refused write may have left there (stores
+    // that write in place, such as the S3 test server, keep half an object) goes.
+    await deps.store.delete(key).catch((e: unknown) => deps.log.warn({ err: e, key }, 'could not delete a refused upload'));
+    throw refusedUpload(deps, err, 'single', fileId);
+  }
   let undo = async () => {};
   try {
     if (bytes === 0) throw new BadRequest('That file is empty (0 bytes), or no file was chosen.');

@@ -6,7 +6,7 @@ import type { Deps, Executor } from '../../deps.ts';
 import { BadRequest, Conflict, NotFound, Unavailable, ValidationError } from '../../platform/errors.ts';
 import type { Viewer } from '../../platform/http/context.ts';
 import { enqueueJob } from '../../platform/queue.ts';
-import { NotSupported, UploadNotFound, type UploadedPart } from '../../platform/storage/index.ts';
+import { NotSupported, UploadNotFound, WriteRefused, type UploadedPart } from '../../platform/storage/index.ts';
 import { isUuid } from '../../platform/validate.ts';
 import { storageLimits } from '../creators/index.ts';
 import { declaredType, displayFileName } from './file-names.ts';
@@ -15,6 +15,7 @@ import { formatBytes, PART_URL_TTL_SECONDS, PART_URLS_PER_REQUEST, partSizeFor, 
 import * as q from './queries.ts';
 import { FINAL_STATES } from './tables.ts';
 import { materialise, reservationFor, resolveTarget, type ResolvedTarget, type TargetInput } from './targets.ts';
+import { refusedUpload } from './write-refusals.ts';
 
 export const MEDIA_PROCESS_JOB = 'media_process';
 export const UPLOADS_CLEANUP_JOB = 'media_uploads_cleanup';
@@ -51,7 +52,8 @@ export async function startUpload(deps: Deps, viewer: Viewer, input: StartInput)
       await q.lockCreator(tx, viewer.id);
       await checkSpace(tx, viewer.id, limits.totalBytes, size, reserved);
       // Opened only once the limits pass, so a refused upload leaves nothing in storage.
-      uploadId = await deps.store.createMultipart(key, { contentType: type || undefined, partSize }).catch((err: unknown) => {
+      uploadId = await deps.store.createMultipart(key, { contentType: type || undefined, partSize, size }).catch((err: unknown) => {
+        if (err instanceof WriteRefused) throw refusedUpload(deps, err, 'start', fileId);
         deps.log.error({ err }, 'storage unreachable: cannot start an upload');
         throw new Unavailable('File storage is unreachable right now, so uploads cannot start. Please try again in a few minutes.');
       });
@@ -144,7 +146,14 @@ export async function completeUpload(deps: Deps, viewer: Viewer, fileId: string,
     } else if (!(err instanceof UploadNotFound)) throw err;
   }
   if (parts) {
-    await deps.store.completeMultipart(s.incoming_key, s.upload_id, parts.map((p) => ({ partNumber: p.partNumber, etag: p.etag })));
+    // Refused (a full disk): nothing is recorded and the session and its parts stay, so the
+    // uploader's Try again completes it once there is room. A store that assembles in place (the
+    // S3 test server does) has left half an object under the key, this upload's alone: it goes.
+    await deps.store.completeMultipart(s.incoming_key, s.upload_id, parts.map((p) => ({ partNumber: p.partNumber, etag: p.etag })))
+      .catch(async (err: unknown) => {
+        if (err instanceof WriteRefused) await deps.store.delete(s.incoming_key).catch((e: unknown) => deps.log.warn({ err: e, fileId: s.id }, 'could not delete a refused assembly'));
+        throw refusedUpload(deps, err, 'complete', s.id);
+      });
     const size = listed ? s.declared_size : (await deps.store.head(s.incoming_key))?.size;
     if (size !== s.declared_size) {
       await discardUpload(deps, { fileId: s.id, key: s.incoming_key, uploadId: null });

@@ -6,7 +6,7 @@ import { S3Store } from './s3.ts';
 import type { ObjectStore } from './types.ts';
 
 export type { ObjectStore, ObjectInfo, GetResult, UploadedPart, ByteRange } from './types.ts';
-export { ObjectNotFound, RangeNotSatisfiable, UploadNotFound, InvalidPart, NotSupported, MAX_PARTS } from './types.ts';
+export { ObjectNotFound, RangeNotSatisfiable, UploadNotFound, InvalidPart, NotSupported, WriteRefused, MAX_PARTS } from './types.ts';
 export { storageRoutes } from './serve.ts';
 export { storageAvailable, forgetStorageStatus } from './health.ts';
 export { LocalStore } from './local.ts';

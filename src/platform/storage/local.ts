@@ -3,6 +3,9 @@
 // Every write goes to a temporary file first and is renamed into place, so readers never
 // see half an object. Parts are written straight into one file at their offset (every part
 // but the last has the session's part size), so completing an upload is a rename, not a copy.
+// A write the disk refuses (ENOSPC, EDQUOT) throws WriteRefused and leaves no temporary file
+// behind; a part cut short stays unlisted, and its bytes are reused by the part's retry or
+// freed with the upload (see docs/decisions/0012).
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
@@ -11,7 +14,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { signedPath } from './signing.ts';
 import {
-  checkKey, InvalidPart, MAX_PARTS, ObjectNotFound, RangeNotSatisfiable, UploadNotFound,
+  checkKey, InvalidPart, MAX_PARTS, ObjectNotFound, RangeNotSatisfiable, UploadNotFound, WriteRefused,
   type ByteRange, type GetResult, type ObjectInfo, type ObjectStore, type UploadedPart,
 } from './types.ts';
 
@@ -48,12 +51,20 @@ export class LocalStore implements ObjectStore {
     const target = this.objectPath(key);
     await fs.mkdir(path.dirname(target), { recursive: true });
     await fs.mkdir(path.dirname(this.metaPath(key)), { recursive: true });
-    await fs.writeFile(this.metaPath(key), JSON.stringify({ contentType }));
+    // Renamed into place too: a full disk must not leave a truncated content-type file.
+    const meta = `${tmp}.meta`;
+    try {
+      await fs.writeFile(meta, JSON.stringify({ contentType }));
+      await fs.rename(meta, this.metaPath(key));
+    } catch (err) {
+      await fs.rm(meta, { force: true });
+      throw err;
+    }
     await fs.rename(tmp, target);
   }
 
   async put(key: string, body: Readable | Uint8Array, opts: { contentType?: string; contentLength?: number } = {}) {
-    const tmp = await this.tmpFile();
+    const tmp = await this.tmpFile().catch((err: unknown) => { throw refusal(err); });
     try {
       const counter = byteCounter();
       await pipeline(body instanceof Uint8Array ? Readable.from([body]) : body, counter, createWriteStream(tmp));
@@ -63,7 +74,7 @@ export class LocalStore implements ObjectStore {
       await this.place(tmp, key, opts.contentType ?? DEFAULT_TYPE);
     } catch (err) {
       await fs.rm(tmp, { force: true });
-      throw err;
+      throw refusal(err);
     }
     const info = (await this.head(key))!;
     return { etag: info.etag, size: info.size };
@@ -117,9 +128,14 @@ export class LocalStore implements ObjectStore {
   async copy(fromKey: string, toKey: string) {
     const info = await this.head(fromKey);
     if (!info) throw new ObjectNotFound(fromKey);
-    const tmp = await this.tmpFile();
-    await fs.copyFile(this.objectPath(fromKey), tmp); // copy_file_range / reflink where supported
-    await this.place(tmp, toKey, info.contentType);
+    const tmp = await this.tmpFile().catch((err: unknown) => { throw refusal(err); });
+    try {
+      await fs.copyFile(this.objectPath(fromKey), tmp); // copy_file_range / reflink where supported
+      await this.place(tmp, toKey, info.contentType);
+    } catch (err) {
+      await fs.rm(tmp, { force: true });
+      throw refusal(err);
+    }
   }
 
   async presignGet(key: string, opts: { expiresInSeconds: number; downloadName?: string; contentType?: string; viewerId?: string }) {
@@ -132,15 +148,32 @@ export class LocalStore implements ObjectStore {
 
   private expiry(seconds: number) { return Math.floor(this.now().getTime() / 1000) + seconds; }
 
-  async createMultipart(key: string, opts: { contentType?: string; partSize: number }) {
+  async createMultipart(key: string, opts: { contentType?: string; partSize: number; size?: number }) {
     checkKey(key);
     const uploadId = randomBytes(18).toString('base64url');
     const dir = this.uploadDir(uploadId);
-    await fs.mkdir(path.join(dir, 'parts'), { recursive: true });
-    await fs.writeFile(path.join(dir, 'data'), '');
-    const info: UploadInfo = { key, partSize: opts.partSize, contentType: opts.contentType ?? DEFAULT_TYPE };
-    await fs.writeFile(path.join(dir, 'info.json'), JSON.stringify(info));
+    try {
+      await fs.mkdir(path.join(dir, 'parts'), { recursive: true });
+      if (opts.size !== undefined) {
+        // Parts fill a sparse file, so the whole size must still be free on this disk. Other
+        // writes can take the room later: the parts' own writes stay the real check.
+        const free = await this.freeBytes();
+        if (free < opts.size) throw new WriteRefused(true, `${opts.size} bytes needed, ${free} free on the storage disk`);
+      }
+      await fs.writeFile(path.join(dir, 'data'), '');
+      const info: UploadInfo = { key, partSize: opts.partSize, contentType: opts.contentType ?? DEFAULT_TYPE };
+      await fs.writeFile(path.join(dir, 'info.json'), JSON.stringify(info));
+    } catch (err) {
+      await fs.rm(dir, { recursive: true, force: true });
+      throw refusal(err);
+    }
     return uploadId;
+  }
+
+  /** Bytes an unprivileged writer may still use on the storage disk. */
+  private async freeBytes() {
+    const s = await fs.statfs(this.root);
+    return s.bavail * s.bsize;
   }
 
   private async uploadInfo(key: string, uploadId: string): Promise<UploadInfo> {
@@ -163,13 +196,22 @@ export class LocalStore implements ObjectStore {
     const dir = this.uploadDir(uploadId);
     const counter = byteCounter(contentLength);
     // Streams straight into the assembled file at this part's offset: nothing is buffered.
-    await pipeline(body, counter, createWriteStream(path.join(dir, 'data'), { flags: 'r+', start: (partNumber - 1) * info.partSize }));
+    // Bytes of a part cut short (a full disk, a dropped connection) stay unlisted; the part's
+    // retry writes over them. They are not punched out: a retry of the same part may already
+    // be writing there (see docs/decisions/0012).
+    await pipeline(body, counter, createWriteStream(path.join(dir, 'data'), { flags: 'r+', start: (partNumber - 1) * info.partSize }))
+      .catch((err: unknown) => { throw refusal(err); });
     if (counter.bytes !== contentLength) throw new InvalidPart(`Expected ${contentLength} bytes, received ${counter.bytes}`);
     const part: UploadedPart = { partNumber, size: contentLength, etag: `"${randomBytes(12).toString('hex')}"` };
     // Recorded only after the bytes are on disk, so a listed part is always a complete part.
-    const tmp = await this.tmpFile();
-    await fs.writeFile(tmp, JSON.stringify(part));
-    await fs.rename(tmp, path.join(dir, 'parts', String(partNumber)));
+    const tmp = await this.tmpFile().catch((err: unknown) => { throw refusal(err); });
+    try {
+      await fs.writeFile(tmp, JSON.stringify(part));
+      await fs.rename(tmp, path.join(dir, 'parts', String(partNumber)));
+    } catch (err) {
+      await fs.rm(tmp, { force: true });
+      throw refusal(err);
+    }
     return part;
   }
 
@@ -193,8 +235,12 @@ export class LocalStore implements ObjectStore {
       total += s.size;
     });
     const dir = this.uploadDir(uploadId);
-    await fs.truncate(path.join(dir, 'data'), total); // drops bytes of any later, unlisted parts
-    await this.place(path.join(dir, 'data'), key, info.contentType);
+    try {
+      await fs.truncate(path.join(dir, 'data'), total); // drops bytes of any later, unlisted parts
+      await this.place(path.join(dir, 'data'), key, info.contentType);
+    } catch (err) {
+      throw refusal(err); // the upload and its parts are still there: completing again works
+    }
     await fs.rm(dir, { recursive: true, force: true });
     const head = (await this.head(key))!;
     return { etag: head.etag, size: head.size };
@@ -213,6 +259,14 @@ export class LocalStore implements ObjectStore {
       return false;
     }
   }
+}
+
+/** A disk that has no room (or quota) left, as WriteRefused; any other error as it is. */
+function refusal(err: unknown): unknown {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOSPC') return new WriteRefused(true, 'no space left on the storage disk', { cause: err });
+  if (code === 'EDQUOT') return new WriteRefused(true, 'the storage disk quota is used up', { cause: err });
+  return err;
 }
 
 /** Counts bytes passing through; with a limit, fails as soon as more arrive than declared. */

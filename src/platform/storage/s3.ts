@@ -9,7 +9,7 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { Readable } from 'node:stream';
 import {
-  checkKey, InvalidPart, NotSupported, ObjectNotFound, RangeNotSatisfiable, UploadNotFound,
+  checkKey, InvalidPart, NotSupported, ObjectNotFound, RangeNotSatisfiable, UploadNotFound, WriteRefused,
   type ByteRange, type GetResult, type ObjectInfo, type ObjectStore, type PresignGetOptions, type UploadedPart,
 } from './types.ts';
 
@@ -57,6 +57,14 @@ export class S3Store implements ObjectStore {
 
   async put(key: string, body: Readable | Uint8Array, opts: { contentType?: string; contentLength?: number } = {}) {
     checkKey(key);
+    try {
+      return await this.putObject(key, body, opts);
+    } catch (err) {
+      throw writeRefusal(err);
+    }
+  }
+
+  private async putObject(key: string, body: Readable | Uint8Array, opts: { contentType?: string; contentLength?: number }) {
     if (body instanceof Uint8Array || opts.contentLength !== undefined) {
       const out = await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: opts.contentType, ContentLength: opts.contentLength ?? (body as Uint8Array).length }));
       return { etag: out.ETag ?? '', size: opts.contentLength ?? (body as Uint8Array).length };
@@ -118,7 +126,8 @@ export class S3Store implements ObjectStore {
     if (!info) throw new ObjectNotFound(fromKey);
     const source = `${this.bucket}/${checkKey(fromKey).split('/').map(encodeURIComponent).join('/')}`;
     if (info.size <= COPY_LIMIT) {
-      await this.client.send(new CopyObjectCommand({ Bucket: this.bucket, Key: checkKey(toKey), CopySource: source, ContentType: info.contentType, MetadataDirective: 'REPLACE' }));
+      await this.client.send(new CopyObjectCommand({ Bucket: this.bucket, Key: checkKey(toKey), CopySource: source, ContentType: info.contentType, MetadataDirective: 'REPLACE' }))
+        .catch((err: unknown) => { throw writeRefusal(err); });
       return;
     }
     const uploadId = await this.createMultipart(toKey, { contentType: info.contentType, partSize: COPY_PART });
@@ -126,7 +135,8 @@ export class S3Store implements ObjectStore {
       const parts: { partNumber: number; etag: string }[] = [];
       for (let start = 0, n = 1; start < info.size; start += COPY_PART, n++) {
         const end = Math.min(start + COPY_PART, info.size) - 1;
-        const out = await this.client.send(new UploadPartCopyCommand({ Bucket: this.bucket, Key: toKey, UploadId: uploadId, PartNumber: n, CopySource: source, CopySourceRange: `bytes=${start}-${end}` }));
+        const out = await this.client.send(new UploadPartCopyCommand({ Bucket: this.bucket, Key: toKey, UploadId: uploadId, PartNumber: n, CopySource: source, CopySourceRange: `bytes=${start}-${end}` }))
+          .catch((err: unknown) => { throw writeRefusal(err); });
         parts.push({ partNumber: n, etag: out.CopyPartResult?.ETag ?? '' });
       }
       await this.completeMultipart(toKey, uploadId, parts);
@@ -148,8 +158,10 @@ export class S3Store implements ObjectStore {
     return getSignedUrl(this.client, new PutObjectCommand({ Bucket: this.bucket, Key: checkKey(key), ContentType: opts.contentType }), { expiresIn: opts.expiresInSeconds });
   }
 
-  async createMultipart(key: string, opts: { contentType?: string; partSize: number }) {
-    const out = await this.client.send(new CreateMultipartUploadCommand({ Bucket: this.bucket, Key: checkKey(key), ContentType: opts.contentType }));
+  async createMultipart(key: string, opts: { contentType?: string; partSize: number; size?: number }) {
+    // The store's free space is not visible through S3: its parts' and completion's answers tell.
+    const out = await this.client.send(new CreateMultipartUploadCommand({ Bucket: this.bucket, Key: checkKey(key), ContentType: opts.contentType }))
+      .catch((err: unknown) => { throw writeRefusal(err); });
     return out.UploadId!;
   }
 
@@ -163,7 +175,7 @@ export class S3Store implements ObjectStore {
       return { partNumber, etag: out.ETag ?? '', size: contentLength };
     } catch (err) {
       if (isStatus(err, 404)) throw new UploadNotFound(uploadId);
-      throw err;
+      throw writeRefusal(err);
     }
   }
 
@@ -195,7 +207,7 @@ export class S3Store implements ObjectStore {
     } catch (err) {
       if (isStatus(err, 404)) throw new UploadNotFound(uploadId);
       if (isStatus(err, 400)) throw new InvalidPart((err as Error).message);
-      throw err;
+      throw writeRefusal(err);
     }
   }
 
@@ -220,8 +232,32 @@ export class S3Store implements ObjectStore {
   destroy() { this.client.destroy(); }
 }
 
+function statusOf(err: unknown): number | undefined {
+  return err instanceof S3ServiceException ? err.$metadata.httpStatusCode : (err as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
+}
+
 function isStatus(err: unknown, status: number): boolean {
-  return err instanceof S3ServiceException ? err.$metadata.httpStatusCode === status : (err as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode === status;
+  return statusOf(err) === status;
+}
+
+/** Error codes S3-compatible stores answer a write with when they have no room left. */
+const FULL_CODES = new Set(['XMinioStorageFull', 'InsufficientStorage', 'QuotaExceeded', 'XMinioAdminBucketQuotaExceeded']);
+
+/**
+ * The store's answer to a write, as WriteRefused when it is a refusal: full when the store says
+ * so (507, a storage-full code, or a message naming the full disk, as MinIO's 500s do), or any
+ * other server error. Client errors and unreachable stores pass through unchanged.
+ */
+function writeRefusal(err: unknown): unknown {
+  const status = statusOf(err);
+  if (status === undefined) return err;
+  const code = err instanceof Error ? err.name : '';
+  const message = err instanceof Error ? err.message : String(err);
+  const detail = `storage answered ${status}${code && code !== 'Error' ? ` ${code}` : ''}`.slice(0, 120);
+  if (status === 507 || FULL_CODES.has(code) || /no space left|storage (is )?full|disk (is )?full|quota exceeded/i.test(message)) {
+    return new WriteRefused(true, detail, { cause: err });
+  }
+  return status >= 500 ? new WriteRefused(false, detail, { cause: err }) : err;
 }
 
 /** RFC 6266: an ASCII name, plus the exact UTF-8 name when it is not plain ASCII. */

@@ -5,17 +5,18 @@
 import { Hono, type Context } from 'hono';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { pipeline } from 'node:stream/promises';
-import { Readable } from 'node:stream';
+import { finished, pipeline } from 'node:stream/promises';
+import { PassThrough, Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import type { Logger } from '../log.ts';
 import { contentDisposition } from './s3.ts';
 import { STORAGE_PATH, verifySigned } from './signing.ts';
-import { InvalidPart, ObjectNotFound, RangeNotSatisfiable, UploadNotFound, type ByteRange, type ObjectStore } from './types.ts';
+import { InvalidPart, ObjectNotFound, RangeNotSatisfiable, UploadNotFound, WriteRefused, type ByteRange, type ObjectStore } from './types.ts';
 
 // Uploaded bytes are served from our own origin: they must never run as a page of it.
 const SANDBOX_CSP = "sandbox; default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'";
 
-export function storageRoutes(opts: { store: ObjectStore; secret: string; now: () => Date }) {
+export function storageRoutes(opts: { store: ObjectStore; secret: string; now: () => Date; log?: Logger }) {
   const app = new Hono();
 
   const check = (c: Context, purposes: string[]) => {
@@ -79,7 +80,8 @@ export function storageRoutes(opts: { store: ObjectStore; secret: string; now: (
     // Under @hono/node-server, read the socket's IncomingMessage directly: converting it to a web
     // stream and back costs more than half the throughput. In-process requests (tests) have none.
     const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
-    const body = incoming ?? (c.req.raw.body ? Readable.fromWeb(c.req.raw.body as WebReadableStream) : Readable.from([]));
+    const { body, drain } = incoming ? detachable(incoming)
+      : { body: c.req.raw.body ? Readable.fromWeb(c.req.raw.body as WebReadableStream) : Readable.from([]), drain: async () => {} };
     try {
       if (grant.purpose === 'part') {
         const part = await opts.store.uploadPart(grant.key, grant.uploadId ?? '', grant.partNumber ?? 0, body, length);
@@ -92,11 +94,43 @@ export function storageRoutes(opts: { store: ObjectStore; secret: string; now: (
     } catch (err) {
       if (err instanceof UploadNotFound) return c.text('This upload no longer exists.', 404);
       if (err instanceof InvalidPart) return c.text(err.message, 400);
+      // The uploader shows this text: 507 tells it not to retry at once (a full disk stays full
+      // for a while). The parts already stored are kept, so a later retry continues the upload.
+      if (err instanceof WriteRefused) {
+        opts.log?.error({ err, key: grant.key }, 'storage refused a write');
+        c.header('Retry-After', '300');
+        return c.text(err.full
+          ? "The server's file storage is full, so this part could not be saved. The parts already sent are kept: try again later to continue where the upload stopped."
+          : 'File storage could not save this part just now. The parts already sent are kept: try again in a few minutes.', err.full ? 507 : 503);
+      }
       throw err;
+    } finally {
+      await drain();
     }
   });
 
   return app;
+}
+
+/**
+ * The request body as a stream the store may destroy when a write fails. Destroying Node's
+ * request itself resets the connection, so the uploader would never read our answer (the 507
+ * saying the disk is full) and would see only a dropped connection. Whatever the store did not
+ * read is read away before the answer goes out (at most the declared Content-Length).
+ */
+function detachable(incoming: IncomingMessage) {
+  const body = new PassThrough();
+  incoming.on('error', (err) => body.destroy(err));
+  incoming.pipe(body);
+  return {
+    body,
+    async drain() {
+      if (incoming.complete || incoming.destroyed) return;
+      incoming.unpipe(body);
+      incoming.resume();
+      await finished(incoming).catch(() => { /* the client went away: nothing to answer */ });
+    },
+  };
 }
 
 /**

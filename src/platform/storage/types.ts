@@ -63,7 +63,11 @@ export interface ObjectStore {
   presignPut(key: string, opts: { expiresInSeconds: number; contentType?: string }): Promise<string>;
 
   // Multipart (resumable) uploads. Every part but the last is exactly partSize bytes.
-  createMultipart(key: string, opts: { contentType?: string; partSize: number }): Promise<string>;
+  /**
+   * `size`, when known, lets a store with a disk it can see (the local backend) refuse at once
+   * with WriteRefused when the whole upload cannot fit, before any byte is sent.
+   */
+  createMultipart(key: string, opts: { contentType?: string; partSize: number; size?: number }): Promise<string>;
   presignPart(key: string, uploadId: string, partNumber: number, opts: { expiresInSeconds: number }): Promise<string>;
   /** Uploads one part through this process (the local backend's part URLs end up here). */
   uploadPart(key: string, uploadId: string, partNumber: number, body: Readable, contentLength: number): Promise<UploadedPart>;
@@ -92,6 +96,22 @@ export class NotSupported extends Error {}
 
 /** A part or completion that breaks the multipart rules (wrong size, missing part, bad ETag). */
 export class InvalidPart extends Error {}
+
+/**
+ * Storage would not keep the bytes of a write. `full` when it said why: no space or quota left
+ * (ENOSPC/EDQUOT from the local disk; 507 or a storage-full code from an S3 store). Otherwise an
+ * S3 store answered the write with a server error and no reason; some stores answer a full disk
+ * that way (a bare 500 InternalError), so callers say it may be full or briefly unavailable.
+ * Whatever the write was, nothing of it is visible under its key afterwards on the local
+ * backend; on S3 the store's own write rules apply (callers delete keys that were theirs alone).
+ */
+export class WriteRefused extends Error {
+  /** `detail`: a few words for people ("no space left on the storage disk", "storage answered 500 InternalError"). */
+  constructor(readonly full: boolean, readonly detail: string, options?: { cause?: unknown }) {
+    super(full ? `Storage is full: ${detail}` : `Storage refused the write: ${detail}`, options);
+    this.name = 'WriteRefused';
+  }
+}
 
 export const MAX_PARTS = 10_000;
 

@@ -57,12 +57,24 @@
       xhr.onload = function () {
         task.xhrs.delete(xhr);
         if (xhr.status >= 200 && xhr.status < 300) resolve(xhr.getResponseHeader('ETag') || '');
-        else { var err = new Error('Storage answered ' + xhr.status + '.'); err.status = xhr.status; reject(err); }
+        else { var err = new Error(partFailure(xhr)); err.status = xhr.status; reject(err); }
       };
       xhr.onerror = xhr.ontimeout = function () { task.xhrs.delete(xhr); var err = new Error('The connection dropped.'); err.status = 0; reject(err); };
       xhr.onabort = function () { task.xhrs.delete(xhr); reject(new Error('cancelled')); };
       xhr.send(blob);
     });
+  }
+
+  /**
+   * Why storage refused a part, for people: our own storage route answers in plain text (507 when
+   * its disk is full); an S3 store answers in XML meant for programs, so only its status is used.
+   */
+  function partFailure(xhr) {
+    var text = /^text\/plain/.test(xhr.getResponseHeader('Content-Type') || '') ? (xhr.responseText || '').trim() : '';
+    if (text && text.length <= 500) return text;
+    if (xhr.status === 507) return "The server's file storage is full. The parts already sent are kept: try again later to continue.";
+    if (xhr.status >= 500) return 'Storage could not save a part (it answered ' + xhr.status + '); it may be full or briefly unavailable. The parts already sent are kept: try again in a few minutes.';
+    return 'Storage answered ' + xhr.status + '.';
   }
 
   var AUDIO_EXT = /\.(mp3|wav|wave|flac|ogg|oga|opus|m4a|aac|aif|aiff|aifc|alac|wma)$/i;
@@ -202,7 +214,9 @@
       var done = {}; var doneBytes = 0; var etags = {};
       session.parts.forEach(function (p) { done[p.partNumber] = true; doneBytes += p.size; etags[p.partNumber] = p.etag; });
       var inflight = {};
+      var failed = false;
       var report = function () {
+        if (failed) return; // parts still in flight after a refusal finish quietly: the row says why it stopped
         var sum = doneBytes; for (var n in inflight) sum += inflight[n];
         self.setProgress(task, file.size ? (sum / file.size) * 100 : 100);
       };
@@ -215,7 +229,7 @@
         got.parts.forEach(function (p) { urls[p.partNumber] = p.url; });
       };
       var worker = async function () {
-        while (todo.length) {
+        while (todo.length && !failed) {
           if (task.cancelled) throw new Error('cancelled');
           var part = todo.shift();
           var start = (part - 1) * session.partSize;
@@ -229,8 +243,13 @@
               inflight[part] = 0;
               if (task.cancelled) throw new Error('cancelled');
               if (err.status === 403) delete urls[part]; // expired URL: ask for a fresh one
-              var retryable = !err.status || err.status === 403 || err.status === 408 || err.status === 429 || err.status >= 500;
-              if (!retryable || attempt >= MAX_TRIES) throw err;
+              // 507: storage is full, and stays so for longer than a few seconds of backoff: the
+              // creator is told at once and presses Try again later (the parts sent are kept).
+              var retryable = !err.status || err.status === 403 || err.status === 408 || err.status === 429 || (err.status >= 500 && err.status !== 507);
+              if (!retryable || attempt >= MAX_TRIES || failed) {
+                failed = true; // the other parts stop too: Try again resumes from what storage holds
+                throw err;
+              }
               task.row.status.textContent = 'Connection trouble; trying again (' + attempt + ')…';
               await sleep(Math.min(30000, 1000 * Math.pow(2, attempt - 1)) * (0.75 + Math.random() / 2));
             }
