@@ -26,8 +26,11 @@ import { launchBrowser, snap } from '../support/browser.ts';
 import { TestClient } from '../support/client.ts';
 import type { TestUser } from '../support/factories.ts';
 import { startS3, type TestS3 } from '../support/s3.ts';
+import { ensureMayMount } from '../support/mount-namespace.ts';
 import { startTestServer, type RunningServer } from '../support/server.ts';
 import { api, creatorWithItem, uploadBytes } from '../support/uploads.ts';
+
+ensureMayMount(import.meta.url);
 
 const MiB = 1024 * 1024;
 
