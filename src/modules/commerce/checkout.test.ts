@@ -7,6 +7,7 @@ import { TestClient } from '../../../test/support/client.ts';
 import { checkoutKey } from '../../../test/support/commerce.ts';
 import { publishedProject, signUpCreator, signUpUser, uniqueName, type TestUser } from '../../../test/support/factories.ts';
 import { ConfigError, parseConfig } from '../../platform/config.ts';
+import type { LocalProvider } from '../../platform/payments/local.ts';
 import { setItemsStatus } from '../catalog/items-service.ts';
 import { splitLargestRemainder } from '../catalog/index.ts';
 
@@ -246,6 +247,44 @@ test('a declined test payment grants nothing', async () => {
   assert.match(declined.followed!.html, /payment was declined/);
   assert.doesNotMatch((await buyer.client.get('/library')).html, /Fixed/);
   assert.doesNotMatch((await buyer.client.get(`/i/${items.fixed}`)).html, /In your library/);
+});
+
+test('a test checkout is paid once: a decline, then three Pay posts at once, a replay and a late decline make one payment, one receipt', async () => {
+  const buyer = await signUpUser(t);
+  await buyer.client.get(`/i/${items.fixed}`);
+  const location = (await buyer.client.post(`/i/${items.fixed}/checkout`, { checkout_key: checkoutKey() })).headers.get('location')!;
+  await buyer.client.get(location);
+  await buyer.client.post(location, { outcome: 'fail' });
+  const posts = await Promise.all([1, 2, 3].map(() => buyer.client.post(location, { outcome: 'pay' })));
+  const replay = await buyer.client.post(location, { outcome: 'pay' });
+  const lateDecline = await buyer.client.post(location, { outcome: 'fail' });
+  for (const res of [...posts, replay, lateDecline]) {
+    assert.equal(res.status, 303);
+    assert.match(res.headers.get('location')!, /^\/library\?order=/, 'every post after payment lands in the library');
+  }
+  const [order] = await ordersOf(buyer.viewer.id);
+  const payments = await t.deps.db.selectFrom('payments').select(['status', 'amount']).where('order_id', '=', order!.id).execute();
+  assert.deepEqual(payments, [{ status: 'succeeded', amount: 400 }], 'one payment row: the decline became the success');
+  await t.drainJobs();
+  const receipts = await t.deps.db.selectFrom('mail_outbox').select('subject').where('to_address', '=', buyer.viewer.email).execute();
+  assert.equal(receipts.filter((r) => /receipt/i.test(r.subject)).length, 1, 'one receipt');
+  assert.match((await buyer.client.get('/library')).html, /€4\.00/);
+  assert.doesNotMatch((await buyer.client.get('/library')).html, /€(8|12)\.00/);
+});
+
+test('the ledger takes one successful payment per order: a second payment reference for a paid order is ignored', async () => {
+  const buyer = await signUpUser(t);
+  await buyer.client.get(`/i/${items.fixed}`);
+  const location = (await buyer.client.post(`/i/${items.fixed}/checkout`, { checkout_key: checkoutKey() })).headers.get('location')!;
+  await buyer.client.post(location, { outcome: 'pay' });
+  const [order] = await ordersOf(buyer.viewer.id);
+  const local = t.deps.payments as LocalProvider;
+  const other = local.sign('checkout.session.completed', { kind: 'payment', orderId: order!.id, sessionId: order!.session_id!, paymentRef: 'pi_someone_else', amount: 400, currency: 'EUR', status: 'succeeded' }, { account: order!.account_id });
+  const res = await t.app.request('/webhooks/local', { method: 'POST', body: other.body, headers: other.headers });
+  assert.equal(res.status, 200);
+  const payments = await t.deps.db.selectFrom('payments').select('payment_ref').where('order_id', '=', order!.id).execute();
+  assert.equal(payments.length, 1);
+  assert.notEqual(payments[0]!.payment_ref, 'pi_someone_else');
 });
 
 test('a 1 000-cent sale split three ways sums to 1 000', () => {

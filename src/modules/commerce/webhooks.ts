@@ -69,6 +69,14 @@ async function applyPayment(deps: Deps, tx: Executor, account: string | null, e:
   if (!order || order.provider !== provider || order.account_id !== account || order.session_id === null
     || order.session_id !== e.sessionId || order.amount_total !== e.amount || order.currency !== e.currency) return 'ignored';
   if (e.status === 'pending') return 'applied'; // async methods: wait for succeeded/failed
+  // One checkout session, one payment: an order already paid by another payment is not paid
+  // twice (the provider never sends that; if it did, the buyer would be charged twice for one
+  // order and its refund and entitlement would no longer add up).
+  const paidBy = await ledger.succeededPaymentRef(tx, order.id);
+  if (paidBy !== undefined && paidBy !== e.paymentRef) {
+    deps.log.warn({ orderId: order.id, paidBy, paymentRef: e.paymentRef }, 'a second payment for an order already paid was ignored');
+    return 'ignored';
+  }
   // (A payment reference already recorded for another order is left alone by the upsert.)
   const was = await ledger.isOrderEntitled(tx, order.id);
   const firstSuccess = await ledger.upsertPayment(tx, { provider, paymentRef: e.paymentRef, orderId: order.id, amount: e.amount, currency: e.currency, status: e.status });

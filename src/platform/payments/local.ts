@@ -48,8 +48,13 @@ export function createLocalProvider(opts: { secret: string; now?: () => number }
       return { deliveries: [sign('charge.refunded', event, { account: req.accountId })] };
     },
     completeCheckout(s) {
-      const event: LedgerEvent = { kind: 'payment', orderId: s.orderId, sessionId: s.sessionId, paymentRef: id('pi'), amount: s.amount, currency: s.currency, status: s.succeed ? 'succeeded' : 'failed' };
-      return sign(s.succeed ? 'checkout.session.completed' : 'checkout.session.async_payment_failed', event, { account: s.accountId });
+      // As with Stripe, a session has one payment and completes once: the payment is named after
+      // the session and so is its completion event, so paying again (a replay, a second tab)
+      // repeats an event the ledger already has. Each declined attempt is an event of its own.
+      const event: LedgerEvent = { kind: 'payment', orderId: s.orderId, sessionId: s.sessionId, paymentRef: `pi_for_${s.sessionId}`, amount: s.amount, currency: s.currency, status: s.succeed ? 'succeeded' : 'failed' };
+      return s.succeed
+        ? sign('checkout.session.completed', event, { account: s.accountId, eventId: `evt_completed_${s.sessionId}` })
+        : sign('checkout.session.async_payment_failed', event, { account: s.accountId });
     },
     // Onboarding needs no forms in test mode: the account is enabled at once (by an event).
     async startOnboarding(req) {

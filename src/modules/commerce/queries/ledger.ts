@@ -50,6 +50,12 @@ export async function upsertPayment(db: Executor, p: { provider: string; payment
   return row?.status === 'succeeded';
 }
 
+/** The reference of an order's successful payment, if it has one. */
+export async function succeededPaymentRef(db: Executor, orderId: string) {
+  const row = await db.selectFrom('payments').select('payment_ref').where('order_id', '=', orderId).where('status', '=', 'succeeded').executeTakeFirst();
+  return row?.payment_ref;
+}
+
 /** Refund totals only grow: the largest cumulative amount seen wins. */
 export function upsertRefund(db: Executor, r: { provider: string; chargeRef: string; paymentRef: string; accountId: string; orderId: string | null; amount: number; currency: string }) {
   return db.insertInto('refunds')

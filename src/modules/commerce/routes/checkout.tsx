@@ -121,12 +121,15 @@ export function checkoutRoutes(deps: Deps) {
   app.post('/checkout/test/:sessionId', async (c) => {
     const order = await testSession(c);
     const succeed = (await c.req.parseBody()).outcome !== 'fail';
+    const paid = async () => (await q.orderLedger(deps.db, order.id))?.is_paid;
+    const done = () => c.redirect(order.buyer_id ? `/library?order=${order.id}` : receiptPath(deps, order.id), 303);
+    // Paid already (a second tab, a replayed form): nothing more to pay or decline.
+    if (await paid()) return done();
     const local = deps.payments as LocalProvider;
     // The same signed event an HTTP delivery would carry, through the same verification.
     await deliver(deps, [local.completeCheckout({ orderId: order.id, sessionId: order.session_id!, accountId: order.account_id ?? "", amount: order.amount_total, currency: order.currency, succeed })]);
     if (!succeed) return c.redirect(`/checkout/test/${order.session_id}?declined=1`, 303);
-    const success = (await q.orderLedger(deps.db, order.id))?.is_paid;
-    return c.redirect(success && order.buyer_id ? `/library?order=${order.id}` : success ? receiptPath(deps, order.id) : `/checkout/test/${order.session_id}`, 303);
+    return (await paid()) ? done() : c.redirect(`/checkout/test/${order.session_id}`, 303);
   });
   return app;
 }
