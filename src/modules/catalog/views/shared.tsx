@@ -29,13 +29,6 @@ export function StatusBadge(p: { status: PublishStatus }) {
   return <span class={`badge badge-${p.status}`}>{p.status === 'published' ? 'Published' : p.status === 'draft' ? 'Draft' : 'Unpublished'}</span>;
 }
 
-export function formatDuration(seconds: number): string {
-  const h = Math.floor(seconds / 3600);
-  const m = Math.floor((seconds % 3600) / 60);
-  const s = String(seconds % 60).padStart(2, '0');
-  return h ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
-}
-
 /**
  * Cover images: the seam between the catalog and the media module. Items and projects store an
  * object key (cover_key; queries hand out the item's own, else its project's). Turning a key into

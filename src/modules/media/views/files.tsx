@@ -5,6 +5,7 @@
 // the video poster, and the download formats made.
 import type { Child } from 'hono/jsx';
 import { CsrfField } from '../../../ui/form.tsx';
+import { formatClock } from '../../../ui/format.ts';
 import { formatBytes } from '../limits.ts';
 import { FINAL_STATES, type MediaState } from '../tables.ts';
 
@@ -116,19 +117,11 @@ export function FilesList(p: { itemId: string; files: FileView[]; csrfToken: str
   );
 }
 
-export function formatDuration(seconds: number): string {
-  const s = Math.round(seconds);
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const ss = String(s % 60).padStart(2, '0');
-  return h ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
-}
-
 const channelLabel = (n: number) => (n === 1 ? 'mono' : n === 2 ? 'stereo' : `${n} channels`);
 
 function Details({ d }: { d: FileDetails }) {
   const facts = [
-    d.duration !== undefined ? formatDuration(d.duration) : null,
+    d.duration !== undefined ? formatClock(d.duration) : null,
     d.width && d.height ? `${d.width} × ${d.height}` : null,
     d.channels ? channelLabel(d.channels) : null,
     d.sampleRate ? `${Number((d.sampleRate / 1000).toFixed(1))} kHz` : null,

@@ -6,7 +6,8 @@
 import { CsrfField } from '../../../ui/form.tsx';
 import { formatBytes } from '../limits.ts';
 import { FINAL_STATES, type MediaState } from '../tables.ts';
-import { formatDuration, Waveform } from './files.tsx';
+import { formatClock } from '../../../ui/format.ts';
+import { Waveform } from './files.tsx';
 
 export interface TrackRow {
   fileId: string;
@@ -64,7 +65,7 @@ export function TrackList(p: { projectId: string; tracks: TrackRow[] }) {
               <tr data-file-id={t.fileId} data-state={t.state}>
                 <td>{t.position}</td>
                 <td><a href={`/dashboard/items/${t.itemId}/edit?step=details`}>{t.itemTitle}</a>
-                  {t.duration !== undefined ? <span class="muted"> · {formatDuration(t.duration)}</span> : null}
+                  {t.duration !== undefined ? <span class="muted"> · {formatClock(t.duration)}</span> : null}
                   {t.peaks?.length ? <Waveform peaks={t.peaks} /> : null}</td>
                 <td class="media-name"><bdi>{t.fileName}</bdi></td>
                 <td><span class={`badge badge-media-${t.state}`}>{STATE_TEXT[t.state]}</span>

@@ -1,12 +1,12 @@
 // Beside the details step: versions (audio, video, downloads) and chapters (audio). Each has
 // its own small form, posted on its own.
 import { Field } from '../../../../ui/form.tsx';
-import { formatDuration } from '../shared.tsx';
+import { formatClock } from '../../../../ui/format.ts';
 import { DateInput, PostForm, TextArea } from './fields.tsx';
 import type { ChapterRow, WizardProps } from './item-wizard.tsx';
 
 export function chaptersText(chapters: ChapterRow[]): string {
-  return chapters.map((c) => `${formatDuration(c.start_seconds)} ${c.title}`).join('\n');
+  return chapters.map((c) => `${formatClock(c.start_seconds)} ${c.title}`).join('\n');
 }
 
 export function VersionsSection(p: WizardProps) {

@@ -1,7 +1,8 @@
 // The last step: everything about the item in one place, what is missing, and Publish.
 import type { Child } from 'hono/jsx';
 import { splitPreview } from '../../item-input.ts';
-import { AI_LABELS, formatDuration, Markdown, priceLabel, TYPE_LABELS } from '../shared.tsx';
+import { formatClock } from '../../../../ui/format.ts';
+import { AI_LABELS, Markdown, priceLabel, TYPE_LABELS } from '../shared.tsx';
 import { PostForm } from './fields.tsx';
 import { stepUrl, type WizardProps } from './item-wizard.tsx';
 
@@ -75,7 +76,7 @@ export function ReviewStep(p: WizardProps) {
         ) : null}
         {item.type === 'audio' ? (
           <Row label="Chapters" step="details" itemId={item.id}>
-            {p.chapters.length ? `${p.chapters.length} (${p.chapters.map((c) => `${formatDuration(c.start_seconds)} ${c.title}`).slice(0, 3).join(', ')}${p.chapters.length > 3 ? ', …' : ''})` : none}
+            {p.chapters.length ? `${p.chapters.length} (${p.chapters.map((c) => `${formatClock(c.start_seconds)} ${c.title}`).slice(0, 3).join(', ')}${p.chapters.length > 3 ? ', …' : ''})` : none}
           </Row>
         ) : null}
         <Row label="Status" itemId={item.id}>{item.status === 'published' ? 'Published' : item.status === 'draft' ? 'Draft' : 'Unpublished'}

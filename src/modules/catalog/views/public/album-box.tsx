@@ -21,7 +21,7 @@ export function AlbumBuyBox(p: { project: AlbumForSale; itemCount: number; isOwn
     <section class="buy-box card album-buy" id="buy-album" aria-labelledby="buy-album-h">
       <h2 id="buy-album-h">Buy the album</h2>
       <p class="price">{priceLabel(price)}</p>
-      <p class="muted">One purchase, {what} — and anything added to this project later.</p>
+      <p class="muted">{p.itemCount > 0 ? `One purchase, ${what} — and anything added to this project later.` : 'Nothing in this project is published yet, so there is nothing to buy.'}</p>
       {p.isOwner ? <p class="muted">Fans buy the whole project here. Creators keep 100% of every sale.</p>
         : buy.owned ? <p class="owned"><strong>The album is in your library.</strong> {buy.signedIn ? <a href="/library">Open your library</a> : 'Your receipt email has the link.'}</p>
         : project.status === 'published' && p.itemCount > 0 ? (

@@ -4,7 +4,8 @@ import type { Child } from 'hono/jsx';
 import { splitPreview } from '../../item-input.ts';
 import type { AiUse, CatalogTables, ItemType, PriceKind, PublishStatus } from '../../tables.ts';
 import { formatMoney, toDecimalString } from '../../money.ts';
-import { AI_LABELS, Cover, formatDuration, Markdown, priceLabel, StatusBadge, TYPE_LABELS } from '../shared.tsx';
+import { formatClock } from '../../../../ui/format.ts';
+import { AI_LABELS, Cover, Markdown, priceLabel, StatusBadge, TYPE_LABELS } from '../shared.tsx';
 
 export interface ItemPageProps {
   item: {
@@ -59,7 +60,7 @@ export function ItemPage(p: ItemPageProps) {
           <h2 id="chapters-h">Chapters</h2>
           {/* player.js makes each chapter a button that seeks the item's track */}
           <ol class="chapters" data-chapters>
-            {p.chapters.map((ch) => <li data-seek={String(ch.start_seconds)}><time datetime={`PT${ch.start_seconds}S`}>{formatDuration(ch.start_seconds)}</time> {ch.title}</li>)}
+            {p.chapters.map((ch) => <li data-seek={String(ch.start_seconds)}><time datetime={`PT${ch.start_seconds}S`}>{formatClock(ch.start_seconds)}</time> {ch.title}</li>)}
           </ol>
         </section>
       ) : null}
