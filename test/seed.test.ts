@@ -48,6 +48,13 @@ test('demo content is seeded once through the real services and pipeline, and is
   assert.equal(profile.status, 200);
   assert.match(await profile.text(), /Night Buses/);
   const page = await t.app.request('/@demo/night-buses');
-  assert.match(await page.text(), /Café Mélancolie/);
-  assert.equal((await t.app.request(`/media/images/${cover.id}/640.webp`)).status, 200);
+  const html = await page.text();
+  assert.match(html, /Café Mélancolie/);
+  assert.match(html, new RegExp(`<img class="cover cover-page" src="/media/images/${cover.id}/640\\.webp"`), 'the album shows cover.jpg');
+  assert.match(html, new RegExp(`<img class="cover cover-thumb" src="/media/images/${cover.id}/320\\.webp"`), 'and so do its tracks');
+  const image = await t.app.request(`/media/images/${cover.id}/640.webp`);
+  assert.deepEqual([image.status, image.headers.get('content-type')], [200, 'image/webp']);
+  // The print (an image item) shows its own image on discover.
+  const print = kinds('image')[0]!;
+  assert.match(await (await t.app.request('/discover')).text(), new RegExp(`/media/images/${print.id}/320\\.webp`));
 });

@@ -1,7 +1,7 @@
 // Cover images of items and projects, for the media module to set once an uploaded image is
 // processed (or to clear). The catalog stores only the object key; turning it into a URL is the
-// media module's job, and pages render a placeholder until they are given one (views/shared.tsx,
-// Cover). Ownership is checked here: `owner` is the signed-in viewer, or — for a processing job
+// media module's job: routes pass its URLs to the views (views/shared.tsx, Cover), which show a
+// placeholder for a row without one. Ownership is checked here: `owner` is the signed-in viewer, or — for a processing job
 // that has no viewer — the creator recorded on the uploaded file.
 import type { Deps } from '../../deps.ts';
 import { NotFound } from '../../platform/errors.ts';

@@ -15,6 +15,9 @@ export { getOwnedItem, listVersions } from './items-service.ts';
 // For playback: items and projects with what access checks, queues and zips need.
 export { getVisibleProject } from './projects-service.ts';
 export { itemSummaries } from './queries/items.ts';
+// For the library (commerce): covers of what was bought, shown as the catalog shows them.
+export { coverKeysOf } from './queries/items.ts';
+export { Cover, type CoverUrls } from './views/shared.tsx';
 export type { PreviewMode } from './tables.ts';
 // For the media module: covers, once an uploaded image is processed (null removes one).
 export { checkObjectKey, setItemCover, setProjectCover, type CoverOwner } from './covers.ts';

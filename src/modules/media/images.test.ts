@@ -1,6 +1,7 @@
 // Covers and avatars through the upload pipeline: WebP thumbnails with camera and location data
 // removed, bombs refused, the image in use replaced (the old one deleted from storage), the
-// public thumbnail route (cacheable, content-keyed, no cookies), removal, and the pages.
+// public thumbnail route (cacheable, content-keyed, no cookies; image items' previews capped),
+// removal, and the pages.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import sharp from 'sharp';
@@ -140,11 +141,14 @@ test('an item cover and an avatar, through their pages; the no-JavaScript form w
   const files = await t.deps.db.selectFrom('media_files').select(['original_name', 'state']).where('creator_id', '=', creator.viewer.id).where('purpose', '=', 'avatar').execute();
   assert.deepEqual(files, [{ original_name: 'plain form.png', state: 'ready' }], 'the new avatar replaced the old one');
 
-  // An item's own image files (an image for sale) are never served by the public route.
+  // An image item's own image (for sale at full size) is served only as its preview: at most 640 px.
   const project = await createProject(t.deps, creator.viewer, { title: 'Prints', description: '' });
   const print = await createItem(t.deps, creator.viewer, project.id, { type: 'image', title: 'Print' });
   const forSale = await uploadBytes(t, creator, { itemId: print }, 'print.jpg', await gpsJpeg(1400, 1000));
   await t.drainJobs();
   assert.equal((await fileRow(forSale.id))!.state, 'ready');
-  assert.equal((await t.app.request(`/media/images/${forSale.id}/1280.webp`)).status, 404);
+  const preview = await t.app.request(`/media/images/${forSale.id}/1280.webp`);
+  assert.equal(preview.status, 200);
+  const meta = await sharp(Buffer.from(await preview.arrayBuffer())).metadata();
+  assert.deepEqual([meta.width, meta.exif], [640, undefined], 'capped, and without camera or GPS data');
 });

@@ -5,7 +5,7 @@ export { streamedUploadRoutes } from './upload-form.tsx';
 export { mediaJobs } from './jobs.ts';
 export { avatarSection, itemFilesSection, projectMediaSections, storageMeter } from './sections.tsx';
 export { itemMedia, type ItemMediaFile } from './item-media.ts';
-export { coverUrlsOf, imageUrl, imageSrcset } from './images.ts';
+export { imageUrl, imageSrcset, listCoverUrls, pageCover, type CoverRow } from './images.ts';
 export { storageUsed, reprocessFileAsAdmin, MEDIA_PROCESS_JOB, UPLOADS_CLEANUP_JOB } from './uploads-service.ts';
 export { MEDIA_PURGE_JOB } from './purge.ts';
 export { ingestIfMissing, ingestLocalFile } from './single-upload.ts';

@@ -171,12 +171,26 @@ export function readyFiles(db: Executor, where: { itemIds: string[] } | { fileId
   return q.orderBy('f.created_at').orderBy('f.id').execute();
 }
 
-/** Thumbnails of a cover or avatar (never of an item's own files: those may be for sale). */
+/**
+ * Thumbnails of a cover or avatar, or of an item's ready image (the caller checks that the item
+ * is an image item and caps the width: the item's files may be for sale).
+ */
 export function publicThumbnails(db: Executor, fileId: string) {
   return db.selectFrom('media_files as f').innerJoin('media_derivatives as d', 'd.media_file_id', 'f.id')
-    .select(['d.kind', 'd.object_key', 'd.bytes', 'f.sha256'])
-    .where('f.id', '=', fileId).where('f.purpose', 'in', ['item_cover', 'project_cover', 'avatar']).where('d.kind', 'like', 'thumb-%')
+    .select(['d.kind', 'd.object_key', 'd.bytes', 'f.sha256', 'f.purpose', 'f.item_id'])
+    .where('f.id', '=', fileId).where('d.kind', 'like', 'thumb-%')
+    .where((eb) => eb.or([eb('f.purpose', 'in', ['item_cover', 'project_cover', 'avatar']),
+      eb.and([eb('f.purpose', '=', 'item'), eb('f.kind', '=', 'image'), eb('f.state', '=', 'ready')])]))
     .execute();
+}
+
+/** Each item's first ready image file (oldest, as the item page lists its files): an image item's preview. */
+export function firstReadyImages(db: Executor, itemIds: string[]) {
+  if (!itemIds.length) return Promise.resolve([]);
+  return db.selectFrom('media_files').distinctOn('item_id').select(['item_id', 'object_key'])
+    .where('item_id', 'in', itemIds).where('purpose', '=', 'item').where('kind', '=', 'image').where('state', '=', 'ready')
+    .where('object_key', 'is not', null)
+    .orderBy('item_id').orderBy('created_at').orderBy('id').execute();
 }
 
 /** Files that album uploads ("Add tracks") made for these items. */

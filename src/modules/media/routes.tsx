@@ -125,6 +125,8 @@ export function dashboardMediaRoutes(deps: Deps) {
  * before sessions (no cookies are read or set, so shared caches may keep them). The file id
  * changes whenever the image does, so the response is immutable.
  */
+const UNAVAILABLE_TILE = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 4"><rect width="4" height="4" fill="#d4d4da"/></svg>';
+
 export function publicImageRoutes(deps: Deps) {
   const app = new Hono();
   app.get('/media/images/:fileId/:name', async (c) => {
@@ -147,7 +149,12 @@ export function publicImageRoutes(deps: Deps) {
     } catch (err) {
       deps.log.warn({ err, key: thumb.key }, 'a public image could not be read from storage');
       c.header('Cache-Control', 'no-store');
-      return c.text('This image is unavailable right now.', err instanceof ObjectNotFound ? 404 : 503);
+      if (err instanceof ObjectNotFound) return c.text('This image is unavailable right now.', 404);
+      // Storage unreachable: a plain tile the <img> can show (browsers draw an error response's
+      // image) instead of a broken-image icon; not cached, so the real one comes back by itself.
+      c.header('Retry-After', '30');
+      c.header('Content-Type', 'image/svg+xml');
+      return c.body(UNAVAILABLE_TILE, 503);
     }
   });
   return app;

@@ -1,16 +1,18 @@
 // Object storage going away in the middle of a run (the S3 server is stopped, then started
-// again): pages, search, sign-in and purchases keep working; streams, downloads and uploads
+// again): pages (with their cover images), search, sign-in and purchases keep working; the
+// cover image route answers a plain uncached tile; streams, downloads and uploads
 // say that storage is unavailable instead of failing silently; nothing answers 500; and
 // everything works again once storage is back, without a restart.
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+import sharp from 'sharp';
 import { createTestApp, type TestApp } from '../../../test/support/app.ts';
 import { TestClient } from '../../../test/support/client.ts';
 import { checkoutKey } from '../../../test/support/commerce.ts';
 import { publishedProject, signUpCreator, signUpUser, type TestUser } from '../../../test/support/factories.ts';
 import { startS3, type TestS3 } from '../../../test/support/s3.ts';
-import { api, uploadThroughPipeline } from '../../../test/support/uploads.ts';
+import { api, uploadBytes, uploadThroughPipeline } from '../../../test/support/uploads.ts';
 import { WESNOTH_MUSIC_DIR } from '../media/processing/fixtures.ts';
 
 let s3: TestS3;
@@ -21,6 +23,7 @@ let itemId = '';
 let other = '';
 let fileId = '';
 let slug = '';
+let coverId = '';
 
 before(async () => {
   s3 = await startS3();
@@ -35,6 +38,9 @@ before(async () => {
   slug = project.slug;
   await creator.client.get('/dashboard');
   fileId = await uploadThroughPipeline(t, creator, itemId, path.join(WESNOTH_MUSIC_DIR, 'defeat.ogg'));
+  const cover = await sharp({ create: { width: 700, height: 700, channels: 3, background: '#335577' } }).jpeg().toBuffer();
+  coverId = (await uploadBytes(t, creator, { target: 'project_cover', projectId: project.id }, 'cover.jpg', cover)).id;
+  await t.drainJobs();
   await fan.client.get(`/i/${itemId}`);
   const res = await fan.client.post(`/i/${itemId}/checkout`, { checkout_key: checkoutKey() });
   await fan.client.post(res.headers.get('location')!, { outcome: 'pay' });
@@ -67,8 +73,16 @@ test('storage down: browsing, search, sign-in and buying work; streams and downl
   const page = await get(fan.client, `/i/${itemId}`);
   assert.equal(page.status, 200);
   assert.match(page.html, /Streaming and downloads are temporarily unavailable/);
-  assert.equal((await get(new TestClient(t.app), `/@${creator.viewer.username}/${slug}`)).status, 200);
-  assert.equal((await get(new TestClient(t.app), '/discover')).status, 200);
+  const coverImg = new RegExp(`<img class="cover cover-page" src="/media/images/${coverId}/640\\.webp"`);
+  assert.match(page.html, coverImg, 'the cover is still on the page: its URL needs no storage');
+  assert.match((await get(new TestClient(t.app), `/@${creator.viewer.username}/${slug}`)).html, coverImg);
+  assert.match((await get(new TestClient(t.app), '/discover')).html, new RegExp(`/media/images/${coverId}/320\\.webp`));
+  // The image itself: a plain tile an <img> can show, not cached, with when to try again.
+  const tile = await t.app.request(`/media/images/${coverId}/640.webp`);
+  seen.push(tile.status);
+  assert.equal(tile.status, 503);
+  assert.deepEqual([tile.headers.get('content-type'), tile.headers.get('cache-control'), tile.headers.get('retry-after')], ['image/svg+xml', 'no-store', '30']);
+  assert.match(await tile.text(), /^<svg /);
   assert.match((await get(new TestClient(t.app), '/search?q=lighthouse')).html, /Lighthouse/);
 
   const down = await playUrl(fan.client);
@@ -104,4 +118,6 @@ test('storage down: browsing, search, sign-in and buying work; streams and downl
   assert.equal((await fetch(back.json.url!)).status, 200, 'streams again, no restart needed');
   assert.doesNotMatch((await fan.client.get(`/i/${itemId}`)).html, /temporarily unavailable/);
   assert.equal((await fan.client.get(`/download/${fileId}/mp3-320`)).status, 302);
+  const back2 = await t.app.request(`/media/images/${coverId}/640.webp`);
+  assert.deepEqual([back2.status, back2.headers.get('content-type')], [200, 'image/webp'], 'the cover is served again');
 });

@@ -7,7 +7,7 @@ import type { AppEnv } from '../../../platform/http/context.ts';
 import { findCreator, requireCreator } from '../../creators/index.ts';
 import { albumPriceValues } from '../album-price.ts';
 import { toDecimalString } from '../money.ts';
-import { coverUrlsOf, projectMediaSections } from '../../media/index.ts';
+import { listCoverUrls, projectMediaSections } from '../../media/index.ts';
 import * as items from '../items-service.ts';
 import * as projects from '../projects-service.ts';
 import { NewItemPage } from '../views/dashboard/item-wizard.tsx';
@@ -61,7 +61,7 @@ export function dashboardProjectRoutes(deps: Deps) {
     const media = await projectMediaSections(deps, viewer(c), project.id, c.get('csrfToken'));
     return page(c, project.title,
       <ProjectEditPage project={project} items={list} values={shown} errors={errors} csrfToken={c.get('csrfToken')} username={viewer(c).username} currency={currency}
-        mediaSections={media} coverUrls={coverUrlsOf(list)} />, status);
+        mediaSections={media} coverUrls={await listCoverUrls(deps, list)} />, status);
   };
 
   app.get('/dashboard/projects/:id', requireCreator, (c) => editPage(c, null));

@@ -5,7 +5,7 @@ import { Hono } from 'hono';
 import type { Deps } from '../../../deps.ts';
 import type { AppEnv } from '../../../platform/http/context.ts';
 import { requireCreator } from '../../creators/index.ts';
-import { coverUrlsOf, storageMeter } from '../../media/index.ts';
+import { listCoverUrls, storageMeter } from '../../media/index.ts';
 import * as items from '../items-service.ts';
 import * as projects from '../projects-service.ts';
 import { ConfirmDeletePage } from '../views/dashboard/confirm-delete.tsx';
@@ -21,7 +21,7 @@ export function dashboardRoutes(deps: Deps) {
 
   app.get('/dashboard', requireCreator, async (c) => {
     const [projectRows, itemRows, storage] = await Promise.all([projects.listOwnedProjects(deps, viewer(c)), items.listOwnedItems(deps, viewer(c)), storageMeter(deps, viewer(c))]);
-    const coverUrls = { ...coverUrlsOf(projectRows), ...coverUrlsOf(itemRows) };
+    const coverUrls = await listCoverUrls(deps, [...projectRows, ...itemRows]);
     return page(c, 'Dashboard', <DashboardPage username={viewer(c).username} projects={projectRows} items={itemRows} csrfToken={c.get('csrfToken')} storage={storage} coverUrls={coverUrls} />);
   });
 

@@ -33,6 +33,7 @@ import type { Deps } from '../../../deps.ts';
 import { NotFound } from '../../../platform/errors.ts';
 import type { AppEnv } from '../../../platform/http/context.ts';
 import { renderPage } from '../../../ui/render.tsx';
+import { listCoverUrls } from '../../media/index.ts';
 import { ITEM_TYPES, parseItemType } from '../item-input.ts';
 import {
   childTagsWithCounts, decodeCursor, DISCOVER_SORTS, encodeCursor, findTag, listPublished,
@@ -69,7 +70,7 @@ export function discoveryRoutes(deps: Deps) {
     const { items, next } = await listPublished(deps.db, { ...p.filters, limit: PAGE_SIZE });
     const base = { type: p.filters.type, tag: p.filters.tag, price: p.filters.price, sort: p.filters.sort === 'newest' ? undefined : p.filters.sort };
     const view: DiscoverView = {
-      ...p.filters, tagInput: p.tagInput, items, notices: p.notices,
+      ...p.filters, tagInput: p.tagInput, items, notices: p.notices, coverUrls: await listCoverUrls(deps, items),
       nextHref: next ? hrefWith('/discover', { ...base, after: encodeCursor(next) }) : null,
       firstHref: p.filters.after ? hrefWith('/discover', base) : null,
     };
@@ -81,9 +82,10 @@ export function discoveryRoutes(deps: Deps) {
     // The URL may carry up to 64 KiB (platform/http/node-server.ts): only its start is read.
     const raw = (c.req.query('q') ?? '').slice(0, SEARCH_MAX_CHARS * 4 + 1);
     const q = normalizeSearchQuery(raw);
+    const hits = q ? await searchItems(deps.db, q, { limit: SEARCH_LIMIT }) : null;
     const view = {
-      q, limit: SEARCH_LIMIT, truncated: [...raw.trim()].length > SEARCH_MAX_CHARS,
-      hits: q ? await searchItems(deps.db, q, { limit: SEARCH_LIMIT }) : null,
+      q, limit: SEARCH_LIMIT, truncated: [...raw.trim()].length > SEARCH_MAX_CHARS, hits,
+      coverUrls: hits ? await listCoverUrls(deps, hits) : undefined,
     };
     if (wantsRegion(c, SEARCH_REGION)) return region(c, <SearchResults {...view} />);
     return page(c, q ? `Search: ${[...q].slice(0, 60).join('')}` : 'Search', <SearchPage {...view} />);
@@ -118,7 +120,7 @@ export function discoveryRoutes(deps: Deps) {
     const href = `/tags/${path}`;
     const base = { sort: sort === 'newest' ? undefined : sort };
     const view = {
-      path, sort, items, childTags, notices,
+      path, sort, items, childTags, notices, coverUrls: await listCoverUrls(deps, items),
       crumbs: tagAncestry(path).map((p): [string, string] => [p, p.slice(p.lastIndexOf('/') + 1)]),
       nextHref: next ? hrefWith(href, { ...base, after: encodeCursor(next) }) : null,
       firstHref: after ? hrefWith(href, base) : null,

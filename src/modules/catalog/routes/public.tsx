@@ -6,6 +6,7 @@ import { renderPage } from '../../../ui/render.tsx';
 import { randomToken } from '../../../platform/crypto.ts';
 import { canonicalUsername } from '../../accounts/index.ts';
 import { isEntitled, isEntitledByReceipt, ownsAlbum } from '../../commerce/index.ts';
+import { imageUrl, listCoverUrls, pageCover } from '../../media/index.ts';
 import { itemMediaSection, projectMediaSection } from '../../playback/index.ts';
 import { getItemPage } from '../items-service.ts';
 import { getProfilePage } from '../profile-service.ts';
@@ -24,19 +25,26 @@ export function publicRoutes(deps: Deps) {
     const username = canonicalUsername(raw);
     if (username !== raw) return c.redirect(`/@${encodeURIComponent(username)}`, 301);
     const page = await getProfilePage(deps, username, c.get('viewer'));
+    // Project tiles are wider than item thumbnails (a grid column, up to ~18rem).
+    const coverUrls = { ...await listCoverUrls(deps, page.projects, 640), ...await listCoverUrls(deps, page.items) };
+    const avatarUrl = page.creator.avatar_key ? imageUrl(page.creator.avatar_key, 320) ?? undefined : undefined;
     return renderPage(c, { title: page.user.display_name, devMode },
       <ProfilePage username={page.user.username} displayName={page.user.display_name} bio={page.creator.bio} links={page.creator.links}
-        isOwner={page.isOwner} projects={page.projects} items={page.items} />);
+        isOwner={page.isOwner} projects={page.projects} items={page.items} avatarUrl={avatarUrl} coverUrls={coverUrls} />);
   });
 
   app.get('/:handle{@[^/]{1,100}}/:slug{[^/]{1,100}}', async (c) => {
     const username = canonicalUsername(decodeURIComponent(c.req.param('handle').slice(1)));
     const viewer = c.get('viewer');
     const page = await getProjectPage(deps, username, c.req.param('slug'), viewer);
-    const media = await projectMediaSection(deps, c, { id: page.project.id, title: page.project.title, creator_name: page.creator.display_name }, page.items);
+    const [media, cover, coverUrls] = await Promise.all([
+      projectMediaSection(deps, c, { id: page.project.id, title: page.project.title, creator_name: page.creator.display_name }, page.items),
+      pageCover(deps, page.project), listCoverUrls(deps, page.items),
+    ]);
     const album = { owned: viewer ? await ownsAlbum(deps, { userId: viewer.id }, page.project.id) : false, csrfToken: c.get('csrfToken'), checkoutKey: randomToken(18), signedIn: !!viewer };
     return renderPage(c, { title: page.project.title, devMode },
-      <ProjectPage creator={page.creator} project={page.project} items={page.items} isOwner={page.isOwner} media={media} album={album} />);
+      <ProjectPage creator={page.creator} project={page.project} items={page.items} isOwner={page.isOwner} media={media} album={album}
+        coverUrl={cover?.src} coverSrcset={cover?.srcset} coverUrls={coverUrls} />);
   });
 
   app.get('/i/:id', async (c) => {
@@ -47,8 +55,10 @@ export function publicRoutes(deps: Deps) {
     const owned = (viewer ? await isEntitled(deps.db, { userId: viewer.id }, page.item.id) : false)
       || await isEntitledByReceipt(deps, c.req.query(), page.item.id);
     const entitled = page.isOwner || owned || page.item.price_kind === 'free';
-    const media = await itemMediaSection(deps, c, page.item);
+    const [media, cover] = await Promise.all([itemMediaSection(deps, c, page.item),
+      pageCover(deps, { id: page.item.id, type: page.item.type, cover_key: page.item.cover_key ?? page.item.project_cover_key })]);
     return renderPage(c, { title: page.item.title, devMode }, <ItemPage {...page} entitled={entitled} media={media}
+      coverUrl={cover?.src} coverSrcset={cover?.srcset}
       buy={{ owned, csrfToken: c.get('csrfToken'), checkoutKey: randomToken(18), signedIn: !!viewer }} />);
   });
   return app;

@@ -32,10 +32,13 @@ export function StatusBadge(p: { status: PublishStatus }) {
 /**
  * Cover images: the seam between the catalog and the media module. Items and projects store an
  * object key (cover_key; queries hand out the item's own, else its project's). Turning a key into
- * a URL (signed or public, local storage or S3) is the media module's job, so every page and card
- * here accepts an optional `coverUrl` (lists: `coverUrls`, keyed by item or project id) and shows
- * an <img> only when given one. Until the media routes pass URLs, every cover is the placeholder
- * below — also when a key is set — rather than a guessed URL that might not load.
+ * a URL is the media module's job (listCoverUrls for a page's lists, one query at most; pageCover
+ * for an item's or project's big cover, with a srcset): routes pass the URLs in, and every page
+ * and card here accepts an optional `coverUrl` (lists: `coverUrls`, keyed by item or project id).
+ * The media module leaves out rows without a ready image (no cover, or one still processing: the
+ * key is only set once processed), and those show the placeholder below. Image items show their
+ * own image as the preview. The URLs are public and need no storage round trip to render, so
+ * pages render the same when object storage is down (the image route then answers for itself).
  */
 export type CoverUrls = Readonly<Record<string, string>>;
 
@@ -47,10 +50,23 @@ const TYPE_ICONS: Record<ItemType, string> = {
   image: 'M4 5h16v14H4ZM4 17l5-5 4 4 2-2 5 5M16 9a1.5 1.5 0 1 1-3 0 1.5 1.5 0 0 1 3 0Z',
 };
 
-/** An item's (or, without `type`, a project's) cover: the image when a URL is given, else a placeholder showing the type. */
-export function Cover(p: { title: string; type?: ItemType; url?: string; size: 'thumb' | 'card' | 'page'; alt?: string }) {
+// Covers are square (app.css): the CSS size of each kind, for width/height (no layout shift
+// while the image loads) and for `sizes` when a srcset offers several widths.
+const COVER_PX = { thumb: 36, card: 80, tile: 224, page: 288 } as const;
+const COVER_SIZES = { thumb: '2.25rem', card: '5rem', tile: '(max-width: 40rem) 90vw, 18rem', page: '(max-width: 20rem) 100vw, 18rem' } as const;
+
+/**
+ * An item's (or, without `type`, a project's) cover: the image when a URL is given, else a
+ * placeholder showing the type. Lists (thumb, card, tile) load lazily; a page's big cover does
+ * not (it is the first thing seen).
+ */
+export function Cover(p: { title: string; type?: ItemType; url?: string; srcset?: string; size: keyof typeof COVER_PX; alt?: string }) {
   const cls = `cover cover-${p.size}`;
-  if (p.url) return <img class={cls} src={p.url} alt={p.alt ?? ''} loading="lazy" decoding="async" />;
+  if (p.url) {
+    const px = COVER_PX[p.size];
+    return <img class={cls} src={p.url} srcset={p.srcset} sizes={p.srcset ? COVER_SIZES[p.size] : undefined} alt={p.alt ?? `Cover of ${p.title}`}
+      width={px} height={px} loading={p.size === 'page' ? undefined : 'lazy'} decoding="async" />;
+  }
   const kind = p.type ?? 'project';
   return (
     <span class={`${cls} cover-placeholder cover-${kind}`} aria-hidden="true" data-cover="placeholder">

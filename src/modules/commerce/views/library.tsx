@@ -2,7 +2,7 @@
 // entry with its items) and receipts. Each line and album item takes an optional `actions`
 // slot (play, read, download …) that the playback module fills; the view only places it.
 import type { Child } from 'hono/jsx';
-import { formatMoney } from '../../catalog/index.ts';
+import { Cover, formatMoney, type CoverUrls, type ItemType } from '../../catalog/index.ts';
 import type { SaleState } from '../sales.ts';
 
 export interface LibraryTrack { item_id: string; title: string; actions?: Child }
@@ -11,6 +11,8 @@ export interface LibraryLine {
   item_id: string | null;
   project_id?: string | null;
   title: string;
+  /** An item line's type (for its cover's placeholder). */
+  type?: ItemType;
   /** Album lines: the album's items now (including ones added after the purchase). */
   items?: LibraryTrack[];
   actions?: Child;
@@ -23,7 +25,8 @@ export interface LibraryOrder {
 
 const money = (amount: number, currency: string) => formatMoney({ amount, currency });
 
-export function LibraryPage(p: { orders: LibraryOrder[]; justBought: string | undefined }) {
+/** `coverUrls`: cover image URLs by item id (item lines) and project id (album lines), from the media module. */
+export function LibraryPage(p: { orders: LibraryOrder[]; justBought: string | undefined; coverUrls?: CoverUrls }) {
   const groups = new Map<string, LibraryOrder[]>();
   for (const o of p.orders) groups.set(o.creator_username, [...(groups.get(o.creator_username) ?? []), o]);
   return (
@@ -37,7 +40,7 @@ export function LibraryPage(p: { orders: LibraryOrder[]; justBought: string | un
         <section class="card library-creator" aria-label={orders[0]!.creator_name}>
           <h2><a href={`/@${username}`}>{orders[0]!.creator_name}</a></h2>
           <ul class="library-list">
-            {orders.flatMap((o) => o.lines.map((l) => <LibraryEntry order={o} line={l} />))}
+            {orders.flatMap((o) => o.lines.map((l) => <LibraryEntry order={o} line={l} coverUrls={p.coverUrls} />))}
           </ul>
         </section>
       ))}
@@ -45,8 +48,10 @@ export function LibraryPage(p: { orders: LibraryOrder[]; justBought: string | un
   );
 }
 
-function LibraryEntry(p: { order: LibraryOrder; line: LibraryLine }) {
+function LibraryEntry(p: { order: LibraryOrder; line: LibraryLine; coverUrls?: CoverUrls }) {
   const { order: o, line: l } = p;
+  const coverId = l.item_id ?? l.project_id;
+  const cover = <Cover title={l.title} type={l.type} url={coverId ? p.coverUrls?.[coverId] : undefined} size="thumb" />;
   const open = o.entitled && o.kind !== 'tip';
   const meta = (
     <>
@@ -58,7 +63,7 @@ function LibraryEntry(p: { order: LibraryOrder; line: LibraryLine }) {
   if (l.items) {
     return (
       <li class="library-album">
-        <strong>{l.title}</strong> <span class="badge">Album · {l.items.length === 1 ? '1 item' : `${l.items.length} items`}</span>{meta}
+        {cover}<strong>{l.title}</strong> <span class="badge">Album · {l.items.length === 1 ? '1 item' : `${l.items.length} items`}</span>{meta}
         {open && l.actions ? <span class="library-actions">{l.actions}</span> : null}
         {open ? (
           <ol class="library-tracks">
@@ -72,7 +77,7 @@ function LibraryEntry(p: { order: LibraryOrder; line: LibraryLine }) {
   }
   return (
     <li>
-      {open && l.item_id ? <a href={`/i/${l.item_id}`}>{l.title}</a> : <span>{l.title}</span>}{meta}
+      {cover}{open && l.item_id ? <a href={`/i/${l.item_id}`}>{l.title}</a> : <span>{l.title}</span>}{meta}
       {open && l.actions ? <span class="library-actions">{l.actions}</span> : null}
     </li>
   );

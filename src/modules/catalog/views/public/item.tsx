@@ -14,8 +14,9 @@ export interface ItemPageProps {
     price_suggested: number | null; currency: string; project_title: string; project_slug: string; project_status: PublishStatus;
     creator_username: string; creator_name: string; is_public: boolean;
   };
-  /** The cover image's URL (the item's, else its project's), once the media module provides one; else a placeholder. */
+  /** The cover image's URL and srcset (image items: their own image; else the item's cover, else its project's), from the media module; else a placeholder. */
   coverUrl?: string;
+  coverSrcset?: string;
   tags: string[];
   versions: Selectable<CatalogTables['item_versions']>[];
   chapters: Selectable<CatalogTables['item_chapters']>[];
@@ -38,7 +39,8 @@ export function ItemPage(p: ItemPageProps) {
         <a href={`/@${item.creator_username}`}>{item.creator_name}</a> › <a href={`/@${item.creator_username}/${item.project_slug}`}>{item.project_title}</a>
       </nav>
       <header class="item-header">
-        <Cover title={item.title} type={item.type} url={p.coverUrl} size="page" alt={`Cover of ${item.title}`} />
+        <Cover title={item.title} type={item.type} url={p.coverUrl} srcset={p.coverSrcset} size="page"
+          alt={item.type === 'image' ? `Preview of ${item.title}` : `Cover of ${item.title}`} />
         <div>
           <h1>{item.title} {p.isOwner && !item.is_public ? <StatusBadge status={item.status === 'published' ? item.project_status : item.status} /> : null}</h1>
           <p class="item-meta">

@@ -12,7 +12,7 @@ export interface ProfileProps {
   isOwner: boolean;
   projects: { id: string; slug: string; title: string; description: string }[];
   items: { id: string; title: string; type: ItemType; project_title: string; price_kind: PriceKind; price_amount: number; price_suggested: number | null; currency: string }[];
-  /** The avatar's URL, and project and item covers by id, once the media module provides them; else placeholders. */
+  /** The avatar's URL, and project and item covers by id, from the media module; else placeholders. */
   avatarUrl?: string;
   coverUrls?: CoverUrls;
 }
@@ -22,7 +22,7 @@ export function ProfilePage(p: ProfileProps) {
     <article class="profile">
       <header class="profile-header">
         {p.avatarUrl
-          ? <img class="avatar" src={p.avatarUrl} alt="" />
+          ? <img class="avatar" src={p.avatarUrl} alt={`Avatar of ${p.displayName}`} width={72} height={72} decoding="async" />
           : <div class="avatar" aria-hidden="true" data-avatar="placeholder">{[...p.displayName][0]?.toUpperCase()}</div>}
         <div>
           <h1>{p.displayName}</h1>
@@ -45,7 +45,7 @@ export function ProfilePage(p: ProfileProps) {
         <ul class="card-grid">
           {p.projects.map((project) => (
             <li class="card project-card">
-              <Cover title={project.title} url={p.coverUrls?.[project.id]} size="card" />
+              <Cover title={project.title} url={p.coverUrls?.[project.id]} size="tile" />
               <h3><a href={`/@${p.username}/${project.slug}`}>{project.title}</a></h3>
             </li>
           ))}

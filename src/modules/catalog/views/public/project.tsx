@@ -12,8 +12,9 @@ export interface ProjectPageProps {
   /** The track list and album downloads, rendered by the playback module. */
   media?: Child;
   album: AlbumBuyState;
-  /** The project's cover image URL, and its items' by item id, once the media module provides them; else placeholders. */
+  /** The project's cover image URL (and srcset), and its items' by item id, from the media module; else placeholders. */
   coverUrl?: string;
+  coverSrcset?: string;
   coverUrls?: CoverUrls;
 }
 
@@ -23,7 +24,7 @@ export function ProjectPage(p: ProjectPageProps) {
       <p class="muted"><a href={`/@${p.creator.username}`}>{p.creator.display_name}</a></p>
       <h1>{p.project.title} {p.isOwner && p.project.status !== 'published' ? <StatusBadge status={p.project.status} /> : null}</h1>
       {p.isOwner ? <p class="banner owner-note">You own this project. <a href={`/dashboard/projects/${p.project.id}`}>Edit project</a></p> : null}
-      <Cover title={p.project.title} url={p.coverUrl} size="page" alt={`Cover of ${p.project.title}`} />
+      <Cover title={p.project.title} url={p.coverUrl} srcset={p.coverSrcset} size="page" alt={`Cover of ${p.project.title}`} />
       {p.media}
       <Markdown source={p.project.description} />
       <AlbumBuyBox project={p.project} itemCount={p.items.filter((i) => i.status === 'published').length} isOwner={p.isOwner} buy={p.album} />
