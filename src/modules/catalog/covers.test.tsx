@@ -115,7 +115,7 @@ const jpeg = (width: number, height: number, background: string) => sharp({ crea
 function coversOf(html: string) {
   const imgs = [...html.matchAll(/<img class="(cover cover-\w+|avatar)"([^>]*)>/g)].map((m) => {
     const attrs = Object.fromEntries([...m[2]!.matchAll(/([\w-]+)="([^"]*)"/g)].map((a) => [a[1]!, a[2]!.replace(/&amp;/g, '&')]));
-    return { class: m[1]!, ...attrs } as Record<string, string>;
+    return { ...attrs, class: m[1]! } as Record<string, string | undefined> & { class: string };
   });
   const placeholders = [...html.matchAll(/cover-placeholder cover-(\w+)" aria-hidden="true" data-cover="placeholder"/g)].map((m) => m[1]);
   return { imgs, placeholders };
