@@ -132,7 +132,7 @@ test('1. a creator signs up, confirms, builds an album with a video, a zip and a
   const seen = await statesSinceMark(page);
   assert.ok(seen.some((s) => s === 'uploaded' || s === 'processing'), `a track was seen on its way before Ready: ${seen.join(' ')}`);
   assert.deepEqual(await list.locator('tbody tr td:nth-child(2) a').allTextContents(), ['Elf Land', 'Revelation', 'Harbour Drone'], 'in tag order');
-  await list.locator('tr', { hasText: 'Revelation' }).getByText('1:18').waitFor();
+  await list.locator('tr', { hasText: 'Revelation' }).getByText('1:17').waitFor();
   await snap(page, J, '03-album-processed');
   const trackId = async (title: string) => /\/items\/([0-9a-f-]{36})\//.exec(await list.locator('a', { hasText: title }).getAttribute('href') ?? '')![1]!;
   world.items.elfLand = await trackId('Elf Land');
@@ -236,7 +236,7 @@ test('2. a fan finds a track by a misspelt search, previews, buys, plays while b
   const revelationFile = await fileOf(page);
   await page.getByRole('button', { name: 'Play Revelation' }).click();
   const preview = await waitForPlayer(page, 'the preview plays', (s) => s.time > 0.5 && s.duration > 0, 40_000);
-  assert.ok(preview.duration <= PREVIEW_SECONDS + 0.5, `a ${PREVIEW_SECONDS} s clip, not the 1:18 track (${preview.duration})`);
+  assert.ok(preview.duration <= PREVIEW_SECONDS + 0.5, `a ${PREVIEW_SECONDS} s clip, not the 1:17 track (${preview.duration})`);
   const previewGrant = await playApi(page, revelationFile);
   assert.equal(previewGrant.body.mode, 'preview');
   assert.doesNotMatch(previewGrant.body.url ?? '', /\/stream\?/, 'never the full stream object');

@@ -85,7 +85,7 @@ test('an album folder, a video and a zip: progress, then durations, waveforms, p
   // The track list refreshes itself until every track is processed, with titles from the tags.
   const list = page.locator('#project-tracks');
   for (const title of ['Elf Land', 'Sad', 'Victory']) await list.locator('tr', { hasText: title }).getByText('Ready').waitFor({ timeout: 180_000 });
-  await list.locator('tr', { hasText: 'Elf Land' }).getByText('0:27').waitFor();
+  await list.locator('tr', { hasText: 'Elf Land' }).getByText('0:26').waitFor();
   assert.equal(await list.locator('svg.media-waveform').count(), 3);
   await snap(page, J, '02-tracks-ready');
 
@@ -114,7 +114,7 @@ test('an album folder, a video and a zip: progress, then durations, waveforms, p
   await page.goto(`${server.url}/dashboard/projects/${project.id}`);
   await page.locator('#project-tracks a', { hasText: 'Elf Land' }).click();
   const trackRow = page.locator('#media-files tr', { hasText: 'elf-land.ogg' });
-  await trackRow.getByText(/0:27 · stereo · 44\.1 kHz · OGG/).waitFor();
+  await trackRow.getByText(/0:26 · stereo · 44\.1 kHz · OGG/).waitFor();
   await trackRow.getByText('Original (OGG), MP3 320k, MP3 V0, AAC 256k, Opus').waitFor();
   assert.equal(await trackRow.locator('svg.media-waveform rect').count() > 50, true);
   await snap(page, J, '04-track-page');
