@@ -57,10 +57,16 @@ test('a fan buys a text, reads it from the library; the creator refunds and acce
   await creatorPage.getByRole('cell', { name: fan.viewer.email, exact: true }).waitFor();
   await creatorPage.getByText('€3.00').first().waitFor();
   await snap(creatorPage, J, '05-sales');
-  await creatorPage.getByRole('button', { name: /^Refund/ }).click();
+  await creatorPage.getByRole('link', { name: /^Refund/ }).click();
+  // The confirmation: who gets what back, and what they lose.
+  await creatorPage.getByRole('heading', { name: `Refund €3.00 to ${fan.viewer.email}?` }).waitFor();
+  await creatorPage.getByText('On tides').waitFor();
+  await creatorPage.getByText(/they lose access to what they bought/).waitFor();
+  await snap(creatorPage, J, '06-refund-confirm');
+  await creatorPage.getByRole('button', { name: 'Refund €3.00' }).click();
   await creatorPage.getByText('Refunded. The buyer no longer has access.').waitFor();
   await creatorPage.getByText('refunded', { exact: true }).waitFor();
-  await snap(creatorPage, J, '06-refunded');
+  await snap(creatorPage, J, '07-refunded');
 
   await fanPage.reload();
   await fanPage.getByRole('heading', { name: 'Keep reading' }).waitFor();
@@ -68,7 +74,7 @@ test('a fan buys a text, reads it from the library; the creator refunds and acce
   await fanPage.goto(`${server.url}/library`);
   await fanPage.getByText('refunded — no longer available').waitFor();
   assert.equal(await fanPage.getByRole('link', { name: 'On tides' }).count(), 0);
-  await snap(fanPage, J, '07-access-gone');
+  await snap(fanPage, J, '08-access-gone');
   assert.deepEqual(failed, [], 'no console errors (CSP violations show up here)');
 });
 

@@ -404,16 +404,21 @@ test('4. the creator refunds from the dashboard; the fan can no longer stream, d
   const fanEmail = fan.viewer.email;
 
   await creatorPage.goto(`${server.url}/dashboard/sales`);
-  await creatorPage.getByRole('button', { name: `Refund Liner notes to ${fanEmail}` }).waitFor();
+  await creatorPage.getByRole('link', { name: `Refund Liner notes to ${fanEmail}` }).waitFor();
   await snap(creatorPage, J, '30-sales');
   for (const title of ['Revelation', 'Liner notes']) {
-    await creatorPage.getByRole('button', { name: `Refund ${title} to ${fanEmail}` }).click();
+    await creatorPage.getByRole('link', { name: `Refund ${title} to ${fanEmail}` }).click();
+    // A refund cannot be undone: first the confirmation, naming the buyer and the item.
+    await creatorPage.getByRole('heading', { name: new RegExp(`^Refund €[\\d.]+ to ${fanEmail.replace(/[.+]/g, '\\$&')}\\?$`) }).waitFor();
+    await creatorPage.getByRole('listitem').filter({ hasText: title }).waitFor();
+    if (title === 'Revelation') await snap(creatorPage, J, '30b-refund-confirm');
+    await creatorPage.getByRole('button', { name: /^Refund €/ }).click();
     await creatorPage.getByText('Refunded. The buyer no longer has access.').waitFor();
   }
   const row = (title: string) => creatorPage.getByRole('row').filter({ hasText: title }).filter({ hasText: fanEmail });
   for (const title of ['Revelation', 'Liner notes']) {
     await row(title).getByText('refunded', { exact: true }).waitFor();
-    assert.equal(await row(title).getByRole('button', { name: /^Refund/ }).count(), 0, `${title} cannot be refunded twice`);
+    assert.equal(await row(title).getByRole('link', { name: /^Refund/ }).count(), 0, `${title} cannot be refunded twice`);
   }
   await row('Elf Land').getByText('paid', { exact: true }).waitFor();
   // Revenue: €1.50 + €2.50 + €1.00 from the fan and €2.00 from the guest, less the two refunds.

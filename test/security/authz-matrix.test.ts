@@ -7,7 +7,7 @@
 // needed, 303 to onboarding or 403 for fans on creator pages, 404 for other people's ids (not
 // 403, so existence does not leak), and the owner's real answer (often 422: empty form).
 // Routes are tried in the table's order and each row's roles in ROLES order, owner next to
-// last, so the few owner actions that change state (publish, refund, delete) come after the
+// last, so the few owner actions that change state (publish, delete) come after the
 // rows that need that state.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -145,7 +145,8 @@ const MATRIX: Record<string, Row> = {
   'POST /dashboard/payments/connect': { path: () => '/dashboard/payments/connect', expect: [303, 403, 303, 303, 403] },
   'GET /admin': { path: () => '/admin', expect: [404, 404, 404, 404, 200] },
   'GET /admin/reconciliation': { path: () => '/admin/reconciliation', expect: [404, 404, 404, 404, 200] },
-  'POST /dashboard/sales/:orderId/refund': { path: (ids) => `/dashboard/sales/${ids.order}/refund`, expect: [303, 403, 404, 303, 403] },
+  'GET /dashboard/sales/:orderId/refund': { path: (ids) => `/dashboard/sales/${ids.order}/refund`, expect: [303, 303, 404, 200, 303] }, // the confirmation
+  'POST /dashboard/sales/:orderId/refund': { path: (ids) => `/dashboard/sales/${ids.order}/refund`, expect: [303, 403, 404, 200, 403] }, // no confirm field: the confirmation again
 
   // ---- ending sessions: sent from a second, fresh session of each user ----
   'POST /account/sessions/revoke-others': { path: () => '/account/sessions/revoke-others', expect: [303, 303, 303, 303, 303] },

@@ -53,6 +53,7 @@ function validForm(route: string): Record<string, string> {
     '/checkout/test/:sessionId': { outcome: 'pay' },
     '/password/forgot': { email: cast.users.owner.viewer.email },
     '/creator/start': { tier: 'basic', currency: 'USD' },
+    '/dashboard/sales/:orderId/refund': { confirm: 'yes' },
   };
   return forms[route] ?? {};
 }

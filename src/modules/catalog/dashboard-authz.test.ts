@@ -94,7 +94,8 @@ function attacks(ids: { project: string; item: string; version: string; file: st
     { method: 'GET', route: '/dashboard/media/image-slot', path: `/dashboard/media/image-slot?target=item_cover&itemId=${ids.item}`, form: [] },
     { method: 'POST', route: '/dashboard/media/image-slot/remove', path: `/dashboard/media/image-slot/remove?target=project_cover&projectId=${ids.project}`, form: [] },
     { method: 'POST', route: '/dashboard/media/upload', path: `/dashboard/media/upload?target=track&projectId=${ids.project}`, form: [] },
-    { method: 'POST', route: '/dashboard/sales/:orderId/refund', path: `/dashboard/sales/${ids.order}/refund`, form: [] },
+    { method: 'GET', route: '/dashboard/sales/:orderId/refund', path: `/dashboard/sales/${ids.order}/refund`, form: [] },
+    { method: 'POST', route: '/dashboard/sales/:orderId/refund', path: `/dashboard/sales/${ids.order}/refund`, form: [['confirm', 'yes']] },
   ];
   for (const [step, form] of Object.entries(STEP_FORMS)) {
     list.push({ method: 'GET', route: '/dashboard/items/:id/edit', path: `/dashboard/items/${ids.item}/edit?step=${step}`, form: [] });
@@ -125,7 +126,7 @@ describe('another creator\'s ids', () => {
       tried.push(`${x.method} ${x.route}`);
     }
     assert.deepEqual(await snapshot(a.viewer.id), before);
-    assert.equal(new Set(tried).size, 21, "every id-taking route was tried");
+    assert.equal(new Set(tried).size, 22, "every id-taking route was tried");
   });
 
   test('malformed ids are 404 too', async () => {

@@ -118,7 +118,7 @@ test('buying the album entitles the buyer to every item, including tracks added 
   assert.match(single.html, /already own this/);
 
   await creator.client.get('/dashboard/sales');
-  const refund = await creator.client.post(`/dashboard/sales/${order.id}/refund`);
+  const refund = await creator.client.post(`/dashboard/sales/${order.id}/refund`, { confirm: 'yes' });
   assert.match(refund.followed!.html, /Refunded/);
   for (const id of [...a.itemIds, bonus]) assert.equal(await isEntitled(t.deps.db, { userId: fan.viewer.id }, id), false);
   assert.deepEqual(await salesOf(a.itemIds), [0, 0, 0]);

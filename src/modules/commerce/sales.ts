@@ -68,8 +68,8 @@ export async function revenueByItem(deps: Deps, creatorId: string): Promise<Item
   return [...totals.values()].sort((a, b) => a.currency.localeCompare(b.currency) || b.net - a.net || a.title.localeCompare(b.title));
 }
 
-/** A full refund, asked of the provider; access ends when the refund event reaches the ledger. */
-export async function refundOrder(deps: Deps, creatorId: string, orderId: string) {
+/** The sale, if it can be refunded now; the refusal says why not, in the creator's words. */
+async function refundableOrder(deps: Deps, creatorId: string, orderId: string) {
   const order = isUuid(orderId) ? await q.orderLedger(deps.db, orderId) : undefined;
   if (!order || order.creator_id !== creatorId || !order.is_paid) throw new NotFound('We could not find that sale.');
   if (order.dispute_open) throw new Conflict('This sale is disputed with the card issuer; it cannot be refunded while the dispute is open.');
@@ -77,6 +77,27 @@ export async function refundOrder(deps: Deps, creatorId: string, orderId: string
   if (order.amount_paid === 0) throw new Conflict('This was a free claim; there is nothing to refund.');
   if (order.amount_refunded >= order.amount_paid) throw new Conflict('This sale is already refunded.');
   if (order.provider !== deps.payments.name || !order.account_id || !order.payment_ref) throw new Conflict('This sale was made with another payment processor; refund it there.');
+  return order;
+}
+
+/**
+ * What a refund of this sale would do, for the confirmation page: a refund cannot be undone,
+ * so the creator sees the buyer, what they bought and the amount before anything is asked of
+ * the provider. The refund is of whatever has not been refunded yet.
+ */
+export async function refundPreview(deps: Deps, creatorId: string, orderId: string) {
+  const order = await refundableOrder(deps, creatorId, orderId);
+  const lines = await q.orderLines(deps.db, [order.order_id]);
+  return {
+    orderId: order.order_id, buyerEmail: order.buyer_email, createdAt: order.created_at, currency: order.currency, kind: order.kind,
+    amountPaid: order.amount_paid, alreadyRefunded: order.amount_refunded, amount: order.amount_paid - order.amount_refunded,
+    lines: lines.map((l) => ({ title: l.title, album: !!l.project_id, amount: l.amount })),
+  };
+}
+
+/** A full refund, asked of the provider; access ends when the refund event reaches the ledger. */
+export async function refundOrder(deps: Deps, creatorId: string, orderId: string) {
+  const order = await refundableOrder(deps, creatorId, orderId);
   const { deliveries } = await askProvider(deps, 'refunded', () => deps.payments.refund({
     orderId: order.order_id, paymentRef: order.payment_ref!, accountId: order.account_id!,
     amount: order.amount_paid, currency: order.currency, idempotencyKey: `refund-${order.order_id}`,

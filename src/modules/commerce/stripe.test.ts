@@ -104,7 +104,7 @@ test('JPY checkout is a direct charge on the connected account with an idempoten
   // The creator refunds from the dashboard: the SDK calls Stripe; access ends with the webhook.
   await creator.client.get('/dashboard/sales');
   const refundAt = stub.requests.length;
-  const res = await creator.client.post(`/dashboard/sales/${order.id}/refund`);
+  const res = await creator.client.post(`/dashboard/sales/${order.id}/refund`, { confirm: 'yes' });
   assert.match(res.followed!.html, /Refund requested/);
   const refund = stub.requests.slice(refundAt).find((r) => r.path === '/v1/refunds')!;
   assert.equal(refund.form.get('payment_intent'), 'pi_yen');
@@ -184,7 +184,7 @@ test('disputes and payouts on the connected account; free claims never call Stri
     payment_intent: 'pi_dispute', charge: 'ch_dispute', metadata: {} }, { account }));
   await creator.client.get('/dashboard/sales');
   const calls = stub.requests.length;
-  const refused = await creator.client.post(`/dashboard/sales/${order.id}/refund`);
+  const refused = await creator.client.post(`/dashboard/sales/${order.id}/refund`, { confirm: 'yes' });
   assert.match(refused.followed!.html, /dispute is open/);
   assert.equal(stub.requests.length, calls, 'no refund was asked of Stripe');
 

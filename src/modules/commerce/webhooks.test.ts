@@ -139,7 +139,7 @@ test('an open dispute blocks the refund and is shown; a lost dispute ends access
   const dispute = (status: 'open' | 'won' | 'lost') => fromAccount(order, 'charge.dispute.updated', { kind: 'dispute', paymentRef: 'pi_disputed', disputeRef: 'dp_1', amount: 1000, currency: 'USD', status });
   await postWebhook(t, 'local', dispute('open'));
   await creator.client.get('/dashboard/sales');
-  const refused = await creator.client.post(`/dashboard/sales/${order.id}/refund`);
+  const refused = await creator.client.post(`/dashboard/sales/${order.id}/refund`, { confirm: 'yes' });
   assert.equal(refused.status, 303);
   assert.match(refused.followed!.html, /cannot be refunded while the dispute is open/);
   assert.match(refused.followed!.html, /disputed/);
@@ -160,18 +160,38 @@ test('the creator refunds a sale; the refund event revokes access; refunding twi
   const pay = await buyer.client.post(`/checkout/test/${order.session_id}`, { outcome: 'pay' });
   assert.equal(pay.headers.get('location'), `/library?order=${order.id}`);
   assert.match(pay.followed!.html, /Tide/);
-  await creator.client.get('/dashboard/sales');
-  const refund = await creator.client.post(`/dashboard/sales/${order.id}/refund`);
+  // The sales page only links to a confirmation: what is refunded, to whom, and what it ends.
+  const sales = await creator.client.get('/dashboard/sales');
+  assert.match(sales.html, new RegExp(`<a [^>]*href="/dashboard/sales/${order.id}/refund"`));
+  assert.doesNotMatch(sales.html, new RegExp(`<form [^>]*action="/dashboard/sales/${order.id}/refund"`), 'no one-click refund form');
+  const confirm = await creator.client.get(`/dashboard/sales/${order.id}/refund`);
+  assert.equal(confirm.status, 200);
+  assert.match(confirm.html, /Refund \$10\.00 to/);
+  assert.ok(confirm.html.includes(buyer.viewer.email), 'names the buyer');
+  assert.match(confirm.html, /Tide/);
+  assert.match(confirm.html, /cannot be undone/);
+  assert.match(confirm.html, /lose access/);
+  assert.match(confirm.html, /name="confirm" value="yes"/);
+  assert.equal((await ledgerOf(order.id)).amount_refunded, 0, 'looking refunds nothing');
+  // A POST without the page's confirm field (an old page, a script) only shows the page again.
+  const bare = await creator.client.post(`/dashboard/sales/${order.id}/refund`);
+  assert.equal(bare.status, 200);
+  assert.match(bare.html, /cannot be undone/);
+  assert.equal((await ledgerOf(order.id)).entitled, true, 'an unconfirmed POST refunds nothing');
+  const refund = await creator.client.post(`/dashboard/sales/${order.id}/refund`, { confirm: 'yes' });
   assert.match(refund.followed!.html, /Refunded\. The buyer no longer has access/);
   assert.equal((await ledgerOf(order.id)).entitled, false);
   assert.doesNotMatch((await buyer.client.get(`/i/${itemId}`)).html, /In your library/);
   assert.match((await buyer.client.get('/library')).html, /refunded — no longer available/);
-  const again = await creator.client.post(`/dashboard/sales/${order.id}/refund`);
+  const again = await creator.client.post(`/dashboard/sales/${order.id}/refund`, { confirm: 'yes' });
   assert.match(again.followed!.html, /already refunded/);
+  const reopened = await creator.client.get(`/dashboard/sales/${order.id}/refund`);
+  assert.equal(reopened.status, 303, 'no confirmation for a sale that is refunded already');
   // Another creator cannot refund it (404, not a hint that it exists).
   const stranger = await signUpCreator(t);
   await stranger.client.get('/dashboard/sales');
-  assert.equal((await stranger.client.post(`/dashboard/sales/${order.id}/refund`)).status, 404);
+  assert.equal((await stranger.client.post(`/dashboard/sales/${order.id}/refund`, { confirm: 'yes' })).status, 404);
+  assert.equal((await stranger.client.get(`/dashboard/sales/${order.id}/refund`)).status, 404);
 });
 
 test('account.updated applies only newer states; payouts mirror events; the local payout job pays balances once', async () => {

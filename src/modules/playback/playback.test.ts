@@ -257,7 +257,7 @@ describe('downloads', () => {
     assert.equal((await buyer.client.get(`/download/${file.plays}/mp3-v0`)).status, 302);
     const order = await t.deps.db.selectFrom('orders').select('id').where('buyer_id', '=', buyer.viewer.id).executeTakeFirstOrThrow();
     await creator.client.get('/dashboard/sales');
-    assert.equal((await creator.client.post(`/dashboard/sales/${order.id}/refund`)).status, 303);
+    assert.equal((await creator.client.post(`/dashboard/sales/${order.id}/refund`, { confirm: 'yes' })).status, 303);
     assert.equal((await buyer.client.get(`/download/${file.plays}/mp3-v0`)).status, 303, 'download refused after the refund');
     // Back to the visitors' rules: the play made as a buyer was one of the two free plays.
     const clock = t.deps.clock;

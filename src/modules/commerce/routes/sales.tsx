@@ -1,6 +1,6 @@
 // The creator's sales dashboard, refunds, CSV export and payments onboarding; the admin
 // reconciliation list.
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import type { Deps } from '../../../deps.ts';
 import { AppError } from '../../../platform/errors.ts';
 import type { AppEnv } from '../../../platform/http/context.ts';
@@ -9,8 +9,8 @@ import { renderPage } from '../../../ui/render.tsx';
 import { requireAdmin } from '../../accounts/index.ts';
 import { requireCreator } from '../../creators/index.ts';
 import { connectAccount } from '../checkout.ts';
-import { reconciliationFlags, refundOrder, salesCsv, salesPage } from '../sales.ts';
-import { ReconciliationPage, SalesPage } from '../views/sales.tsx';
+import { reconciliationFlags, refundOrder, refundPreview, salesCsv, salesPage } from '../sales.ts';
+import { ReconciliationPage, RefundConfirmPage, SalesPage } from '../views/sales.tsx';
 
 export function salesRoutes(deps: Deps) {
   const app = new Hono<AppEnv>();
@@ -29,7 +29,22 @@ export function salesRoutes(deps: Deps) {
     return c.body(`\uFEFF${csv}`, 200, { 'Content-Type': 'text/csv; charset=utf-8' });
   });
 
+  // A refund cannot be undone: the sales page links to this confirmation first, and the POST
+  // refunds only with its confirm field. A bare POST (an old page, a script) gets the page too.
+  const confirmRefund = async (c: Context<AppEnv>) => {
+    try {
+      const refund = await refundPreview(deps, c.get('viewer')!.id, c.req.param('orderId')!);
+      return renderPage(c, { title: 'Refund?', devMode }, <RefundConfirmPage csrfToken={c.get('csrfToken')} refund={refund} />);
+    } catch (err) {
+      if (!(err instanceof AppError) || err.status !== 409) throw err;
+      setFlash(c, deps.config, 'error', err.message);
+      return c.redirect('/dashboard/sales', 303);
+    }
+  };
+  app.get('/dashboard/sales/:orderId/refund', requireCreator, confirmRefund);
+
   app.post('/dashboard/sales/:orderId/refund', requireCreator, async (c) => {
+    if ((await c.req.parseBody()).confirm !== 'yes') return confirmRefund(c);
     try {
       await refundOrder(deps, c.get('viewer')!.id, c.req.param('orderId'));
       setFlash(c, deps.config, 'success', deps.payments.name === 'local'

@@ -2,7 +2,7 @@
 // with the refund action, payouts, and the CSV export. Also the admin reconciliation list.
 import { CsrfField } from '../../../ui/form.tsx';
 import { formatMoney } from '../../catalog/index.ts';
-import { saleState } from '../sales.ts';
+import { saleState, type refundPreview } from '../sales.ts';
 
 const money = (amount: number, currency: string) => formatMoney({ amount, currency });
 
@@ -73,8 +73,8 @@ export function SalesPage(p: SalesProps) {
                   <td class="num">{money(s.amount_paid, s.currency)}</td>
                   <td><span class="badge">{state}</span>{s.dispute_open ? <span class="muted"> — refunds are blocked while a dispute is open</span> : null}</td>
                   <td>{refundable ? (
-                    <form method="post" action={`/dashboard/sales/${s.order_id}/refund`}><CsrfField token={p.csrfToken} />
-                      <button type="submit" class="button button-small" aria-label={`Refund ${s.titles ?? 'sale'} to ${s.buyer_email}`}>Refund</button></form>
+                    // A link to the confirmation page: a refund cannot be undone, so it is never one click.
+                    <a class="button button-small" href={`/dashboard/sales/${s.order_id}/refund`} aria-label={`Refund ${s.titles ?? 'sale'} to ${s.buyer_email}`}>Refund…</a>
                   ) : null}</td>
                 </tr>
               );
@@ -91,6 +91,37 @@ export function SalesPage(p: SalesProps) {
           </table>
         )}
       </section>
+    </section>
+  );
+}
+
+export type RefundPreview = Awaited<ReturnType<typeof refundPreview>>;
+
+/** "Really refund?": what the second step refunds, to whom, and what the buyer loses. Works without JavaScript. */
+export function RefundConfirmPage(p: { csrfToken: string; refund: RefundPreview }) {
+  const r = p.refund;
+  const amount = money(r.amount, r.currency);
+  return (
+    <section class="dash dash-confirm">
+      <p><a href="/dashboard/sales">← Sales</a></p>
+      <h1>Refund {amount} to {r.buyerEmail}?</h1>
+      <p>A refund cannot be undone.{r.kind === 'tip'
+        ? ' The money goes back to the fan.'
+        : ' The money goes back to the buyer and they lose access to what they bought: it stays in their library marked as refunded, and they can no longer stream, download or read it.'}</p>
+      <dl class="card dash-confirm-list">
+        <dt>Buyer</dt><dd>{r.buyerEmail}</dd>
+        <dt>Bought</dt><dd>{r.createdAt.toISOString().slice(0, 10)}</dd>
+        <dt>{r.lines.length === 1 ? 'Item' : 'Items'}</dt>
+        <dd><ul>{r.lines.map((l) => <li>{l.title}{l.album ? <span class="muted"> (album: every item in it)</span> : null} — {money(l.amount, r.currency)}</li>)}</ul></dd>
+        <dt>Refund</dt><dd><strong>{amount}</strong>{r.alreadyRefunded > 0
+          ? <span class="muted"> — the rest of {money(r.amountPaid, r.currency)}; {money(r.alreadyRefunded, r.currency)} was refunded already</span> : null}</dd>
+      </dl>
+      <form method="post" action={`/dashboard/sales/${r.orderId}/refund`} class="dash-confirm-actions">
+        <CsrfField token={p.csrfToken} />
+        <input type="hidden" name="confirm" value="yes" />
+        <button type="submit" class="button button-danger">Refund {amount}</button>
+        <a class="button button-secondary" href="/dashboard/sales">Cancel</a>
+      </form>
     </section>
   );
 }
