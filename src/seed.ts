@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Deps } from './deps.ts';
 import { DEMO_ACCOUNT, ensureDemoAccount, findPublicUser } from './modules/accounts/index.ts';
-import { DEMO_PROJECT_COVER, demoCatalog, seedDemoCatalog } from './modules/catalog/index.ts';
+import { DEMO_PROJECT_COVER, demoCatalog, publishDemoDrafts, seedDemoCatalog } from './modules/catalog/index.ts';
 import { becomeCreator } from './modules/creators/index.ts';
 import { ingestIfMissing } from './modules/media/index.ts';
 import type { Viewer } from './platform/http/context.ts';
@@ -25,6 +25,7 @@ export async function ensureDemoContent(deps: Deps) {
   if (await seedDemoCatalog(deps, viewer)) deps.log.info('seeded demo catalog');
   const files = await seedDemoMedia(deps, viewer);
   if (files) deps.log.info({ files }, 'queued demo media for processing');
+  await publishDemoDrafts(deps, viewer); // after the files: publishing needs them
   console.log(`Demo account: ${DEMO_ACCOUNT.username} / ${DEMO_ACCOUNT.password}  (${deps.config.baseUrl}/@${DEMO_ACCOUNT.username})`);
 }
 

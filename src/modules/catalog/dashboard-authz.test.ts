@@ -147,7 +147,7 @@ describe('another creator\'s ids', () => {
     const aBefore = await snapshot(a.viewer.id);
     const junk = ['nonsense', '00000000-0000-4000-8000-000000000000'];
     const bItem2 = await createItem(t.deps, b.viewer, B.project, { type: 'text', title: 'B second' });
-    await updateItem(t.deps, b.viewer, bItem2, { ai_use: 'handmade' });
+    await updateItem(t.deps, b.viewer, bItem2, { ai_use: 'handmade', body: 'Something to read.' });
     await b.client.get('/dashboard');
 
     const ids = (...list: string[]): [string, string][] => [...list, ...junk].map((id) => ['ids', id]);

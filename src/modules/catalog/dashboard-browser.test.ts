@@ -9,7 +9,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, watchErrors } from '../../../test/support/browser.ts';
-import { signUpCreator } from '../../../test/support/factories.ts';
+import { attachDemoFile, signUpCreator } from '../../../test/support/factories.ts';
 import { startTestServer, type RunningServer } from '../../../test/support/server.ts';
 
 const SHOTS = process.env.DASHBOARD_SCREENSHOTS ?? path.join(os.tmpdir(), 'makenot-dashboard-screens');
@@ -54,6 +54,9 @@ test('create a project and publish an item through the wizard, with htmx', async
   await page.getByLabel('Title').fill('Tunnel Lights');
   await page.getByRole('button', { name: /Create and continue/ }).click();
   await page.waitForURL(/step=details$/);
+  // Publishing needs a file; the uploader has its own browser tests, so the file goes in directly.
+  const itemId = /\/dashboard\/items\/([0-9a-f-]{36})\//.exec(page.url())![1]!;
+  await attachDemoFile(server, creator.viewer, itemId, 'audio');
   await page.getByLabel('Description').fill('Seven minutes of *slow* synths.');
   await page.getByLabel('Tags').fill('music/electronic/ambient');
   await shot(page, '03-item-details');

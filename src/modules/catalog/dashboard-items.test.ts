@@ -1,10 +1,14 @@
 // The item wizard through the web layer: every type end to end, each step's validation,
 // publishing rules, versions and chapters.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createTestApp, type TestApp } from '../../../test/support/app.ts';
 import type { TestClient } from '../../../test/support/client.ts';
-import { signUpCreator, type TestUser } from '../../../test/support/factories.ts';
+import { attachDemoFile, signUpCreator, type TestUser } from '../../../test/support/factories.ts';
+import { ingestLocalFile } from '../media/index.ts';
 import { createItem } from './items-service.ts';
 import { createProject } from './projects-service.ts';
 
@@ -94,6 +98,7 @@ describe('the whole wizard', () => {
       assert.match(review.html, /Pay what you want \(at least \$2\.50, suggested \$7\.00\)/);
       assert.match(review.html, /Mastering with an AI tool/);
       if (type === 'text') assert.match(review.html, /free preview of 10 characters/);
+      await attachDemoFile(t, creator.viewer, id, type);
       const published = await submit(c, `/dashboard/items/${id}/publish`, {});
       assert.equal(published.status, 303);
       assert.match(flashText(published.next!.html), /Published/);
@@ -287,6 +292,11 @@ describe('publishing', () => {
     assert.equal((await itemRow(id)).status, 'draft');
 
     await submit(creator.client, step(id, 'ai'), { ai_use: 'handmade', go: 'next' });
+    // Labelled but still empty: nothing for fans to read, so still refused.
+    const empty = await submit(creator.client, `/dashboard/items/${id}/publish`, {});
+    assert.equal(empty.status, 409);
+    assert.match(empty.html, /role="alert">The text is empty/);
+    await submit(creator.client, step(id, 'details'), { title: 'Essay', body: 'Something to read.', go: 'next' });
     assert.equal((await submit(creator.client, `/dashboard/items/${id}/publish`, {})).status, 303);
     assert.equal((await itemRow(id)).status, 'published');
     const unpublish = await submit(creator.client, `/dashboard/items/${id}/unpublish`, {});
@@ -294,6 +304,42 @@ describe('publishing', () => {
     assert.match(flashText(unpublish.next!.html), /Unpublished/);
     assert.equal((await itemRow(id)).status, 'unpublished');
   });
+  test('an audio, video or download item needs a file that is ready or processing: none, or only a failed one, is refused', async () => {
+    const creator = await signUpCreator(t);
+    for (const type of ['audio', 'video', 'download'] as const) {
+      const { id } = await draftItem(creator, type, `Empty ${type}`);
+      await submit(creator.client, step(id, 'ai'), { ai_use: 'handmade', go: 'next' });
+      const review = await creator.client.get(step(id, 'review'));
+      assert.match(review.html, /Before you can publish/);
+      assert.match(review.html, /Upload a file before publishing: this item has no file that is ready or still processing/);
+      const refused = await submit(creator.client, `/dashboard/items/${id}/publish`, {});
+      assert.equal(refused.status, 409);
+      assert.match(refused.html, /role="alert">Upload a file before publishing/);
+      assert.equal((await itemRow(id)).status, 'draft');
+      // Bulk publish holds it back too, and says why.
+      await creator.client.get('/dashboard');
+      const bulk = await submit(creator.client, '/dashboard/items/bulk', { action: 'publish', ids: id });
+      assert.match(bulk.next!.html, new RegExp(`not published because fans would get nothing yet[^<]*Empty ${type}`));
+      assert.equal((await itemRow(id)).status, 'draft');
+    }
+
+    // A file that failed processing (not audio at all) does not count; one still processing does.
+    const { id } = await draftItem(creator, 'audio', 'Broken take');
+    await submit(creator.client, step(id, 'ai'), { ai_use: 'handmade', go: 'next' });
+    const junk = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'publish-')), 'take.mp3');
+    fs.writeFileSync(junk, 'this is not audio at all '.repeat(200));
+    await ingestLocalFile(t.deps, creator.viewer, { target: 'item', itemId: id }, junk, { name: 'take.mp3' });
+    await t.drainJobs();
+    const states = await t.deps.db.selectFrom('media_files').select('state').where('item_id', '=', id).execute();
+    assert.deepEqual(states.map((f) => f.state), ['failed']);
+    assert.equal((await submit(creator.client, `/dashboard/items/${id}/publish`, {})).status, 409);
+    assert.match((await creator.client.get(step(id, 'review'))).html, /Upload a file before publishing/);
+    await attachDemoFile(t, creator.viewer, id, 'audio'); // uploaded, processing not run yet
+    assert.doesNotMatch((await creator.client.get(step(id, 'review'))).html, /Upload a file before publishing/);
+    assert.equal((await submit(creator.client, `/dashboard/items/${id}/publish`, {})).status, 303);
+    assert.equal((await itemRow(id)).status, 'published');
+  });
+
   test('the step sidebar marks steps by what the item holds, not by where the creator is', async () => {
     const creator = await signUpCreator(t);
     const { id } = await draftItem(creator, 'audio', 'Sidebar');
@@ -323,6 +369,7 @@ describe('publishing', () => {
     assert.deepEqual(sidebar((await creator.client.get(step(id, 'details'))).html), [
       'Type and title|done|Audio', 'Details|current|Described', 'Pricing|done|$4.00', 'AI label|done|Handmade', 'Review &amp; publish|todo|Draft',
     ]);
+    await attachDemoFile(t, creator.viewer, id, 'audio');
     assert.equal((await submit(creator.client, `/dashboard/items/${id}/publish`, {})).status, 303);
     assert.deepEqual(sidebar((await creator.client.get(step(id, 'ai'))).html).slice(3), ['AI label|current|Handmade', 'Review &amp; publish|done|Published']);
   });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createTestApp, type TestApp } from '../../../test/support/app.ts';
 import { TestClient } from '../../../test/support/client.ts';
-import { signUpCreator, signUpUser, type TestUser } from '../../../test/support/factories.ts';
+import { attachDemoFile, signUpCreator, signUpUser, type TestUser } from '../../../test/support/factories.ts';
 import { createItem, updateItem } from './items-service.ts';
 import { createProject } from './projects-service.ts';
 
@@ -201,6 +201,7 @@ describe('bulk actions', () => {
     const creator = await signUpCreator(t);
     const project = await createProject(t.deps, creator.viewer, { title: 'Mixed' });
     const labelled = await item(creator, project.id, 'audio', 'Labelled', { ai_use: 'handmade' });
+    await attachDemoFile(t, creator.viewer, labelled, 'audio');
     const unlabelled = await item(creator, project.id, 'audio', 'No label yet');
     await creator.client.get('/dashboard');
 

@@ -44,8 +44,19 @@ export async function seedDemoCatalog(deps: Deps, viewer: Viewer): Promise<boole
   for (const spec of ITEMS) {
     const id = await createItem(deps, viewer, project.id, { type: spec.type, title: spec.title });
     await updateItem(deps, viewer, id, { ai_use: 'handmade', ...spec.fields });
-    await publishItem(deps, viewer, id);
   }
   await setProjectsStatus(deps, viewer, [project.id], 'published');
   return true;
+}
+
+/**
+ * Publishes the demo items still in draft, once the seed has given them their files: an item
+ * is published only with content fans can get. Items a creator unpublished stay unpublished.
+ */
+export async function publishDemoDrafts(deps: Deps, viewer: Viewer) {
+  const project = (await listOwnedProjects(deps, viewer)).find((p) => p.slug === 'night-buses');
+  if (!project) return;
+  for (const item of await listOwnedItems(deps, viewer)) {
+    if (item.project_id === project.id && item.status === 'draft') await publishItem(deps, viewer, item.id);
+  }
 }

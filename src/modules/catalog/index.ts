@@ -2,7 +2,7 @@
 export { dashboardRoutes } from './routes/dashboard.tsx';
 export { discoveryRoutes } from './routes/discovery.tsx';
 export { publicRoutes } from './routes/public.tsx';
-export { DEMO_PROJECT_COVER, demoCatalog, seedDemoCatalog } from './demo.ts';
+export { DEMO_PROJECT_COVER, demoCatalog, publishDemoDrafts, seedDemoCatalog } from './demo.ts';
 export type { CatalogTables, PriceKind, ItemType } from './tables.ts';
 // For commerce: what an item or album costs and who sells it, and the sales count it maintains.
 export { addItemSales, findItem } from './queries/items.ts';

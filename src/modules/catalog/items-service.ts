@@ -8,6 +8,7 @@ import { findCreator } from '../creators/index.ts';
 import { checkTitle, parseItemFields, parseItemType } from './item-input.ts';
 import { isUuid } from './projects-service.ts';
 import * as q from './queries/items.ts';
+import { itemsWithUsableFile } from './queries/media.ts';
 import { findOwnedProject } from './queries/projects.ts';
 import type { ItemType, PublishStatus } from './tables.ts';
 import { tagAncestry } from './tags.ts';
@@ -51,16 +52,42 @@ export async function updateItem(deps: Deps, viewer: Viewer, itemId: string, inp
   });
 }
 
-/** Bulk publish/unpublish: returns how many changed and which could not be published. */
+/** Bulk publish/unpublish: returns how many changed; items with nothing to give fans are left out of a publish. */
 export async function setItemsStatus(deps: Deps, viewer: Viewer, ids: string[], status: PublishStatus) {
-  const valid = ids.filter(isUuid);
+  let valid = ids.filter(isUuid);
+  if (status === 'published') {
+    const owned = (await q.listOwnedItems(deps.db, viewer.id)).filter((i) => valid.includes(i.id));
+    const missing = await missingContent(deps, owned);
+    valid = valid.filter((id) => !missing.has(id));
+  }
   const changed = await q.setItemsStatus(deps.db, viewer.id, valid, status);
   return { changed: changed.length, skipped: valid.length - changed.length };
+}
+
+/** Types whose content is a file: published without one, the page would offer nothing. */
+const FILE_TYPES: ItemType[] = ['audio', 'video', 'download', 'image'];
+
+/**
+ * Why these items have nothing to give fans yet (item id → the reason), so publishing them
+ * would show a page with "Get it free" and nothing to play, read or download.
+ */
+export async function missingContent(deps: Deps, list: { id: string; type: ItemType; has_body: boolean }[]) {
+  const usable = await itemsWithUsableFile(deps.db, list.filter((i) => FILE_TYPES.includes(i.type)).map((i) => i.id));
+  const reasons = new Map<string, string>();
+  for (const i of list) {
+    if (i.type === 'text' && !i.has_body) reasons.set(i.id, 'The text is empty: write or paste it before publishing.');
+    else if (FILE_TYPES.includes(i.type) && !usable.has(i.id)) {
+      reasons.set(i.id, `${i.type === 'image' ? 'Upload the image' : 'Upload a file'} before publishing: this item has no ${i.type === 'image' ? 'image' : 'file'} that is ready or still processing, so fans would get nothing. A file that failed processing or was quarantined does not count.`);
+    }
+  }
+  return reasons;
 }
 
 export async function publishItem(deps: Deps, viewer: Viewer, itemId: string) {
   const item = await getOwnedItem(deps, viewer, itemId);
   if (!item.ai_use) throw new Conflict('Set the AI-use label (handmade, AI-assisted or AI-generated) before publishing.');
+  const missing = (await missingContent(deps, [{ ...item, has_body: !!item.body.trim() }])).get(item.id);
+  if (missing) throw new Conflict(missing);
   await q.setItemsStatus(deps.db, viewer.id, [item.id], 'published');
 }
 

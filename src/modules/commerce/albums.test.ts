@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import { createTestApp, type TestApp } from '../../../test/support/app.ts';
 import { TestClient } from '../../../test/support/client.ts';
 import { checkoutKey } from '../../../test/support/commerce.ts';
-import { publishedProject, signUpCreator, signUpUser, type TestUser } from '../../../test/support/factories.ts';
+import { attachDemoFile, publishedProject, signUpCreator, signUpUser, type TestUser } from '../../../test/support/factories.ts';
 import { createItem, publishItem, updateItem } from '../catalog/items-service.ts';
 import { albumShares } from './album.ts';
 import { isEntitled } from './library.ts';
@@ -99,6 +99,7 @@ test('buying the album entitles the buyer to every item, including tracks added 
   // A track added after the purchase belongs to the album too.
   const bonus = await createItem(t.deps, creator.viewer, a.project.id, { type: 'audio', title: 'Tides bonus' });
   await updateItem(t.deps, creator.viewer, bonus, { ai_use: 'handmade', price_kind: 'fixed', price_amount: '3.00' });
+  await attachDemoFile(t, creator.viewer, bonus, 'audio');
   await publishItem(t.deps, creator.viewer, bonus);
   assert.equal(await isEntitled(t.deps.db, { userId: fan.viewer.id }, bonus), true);
   assert.equal(await isEntitled(t.deps.db, { email: fan.viewer.email }, bonus), true, 'by verified email too');

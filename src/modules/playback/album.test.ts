@@ -22,19 +22,17 @@ const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'album-test-'));
 before(async () => {
   t = await createTestApp();
   creator = await signUpCreator(t, { currency: 'JPY' });
-  const made = await publishedProject(t, creator, 'Песни / Songs: 🌲 Forest', [
-    { type: 'audio', title: 'Ouverture', fields: { price_kind: 'fixed', price_amount: '300' } },
-    { type: 'audio', title: 'Ночь: 🌙', fields: { price_kind: 'fixed', price_amount: '300' } },
-    { type: 'download', title: 'Liner notes', fields: { price_kind: 'fixed', price_amount: '100' } },
-  ]);
-  projectId = made.project.id;
-  items = made.itemIds;
   await creator.client.get('/dashboard');
   const notes = path.join(scratch, 'Liner notes — ünïcode.txt');
   fs.writeFileSync(notes, 'Recorded live in the forest.\n');
-  await uploadThroughPipeline(t, creator, items[0]!, path.join(WESNOTH_MUSIC_DIR, 'victory.ogg'));
-  await uploadThroughPipeline(t, creator, items[1]!, path.join(WESNOTH_MUSIC_DIR, 'defeat.ogg'));
-  await uploadThroughPipeline(t, creator, items[2]!, notes);
+  const upload = (file: string) => (id: string) => uploadThroughPipeline(t, creator, id, file);
+  const made = await publishedProject(t, creator, 'Песни / Songs: 🌲 Forest', [
+    { type: 'audio', title: 'Ouverture', fields: { price_kind: 'fixed', price_amount: '300' }, file: upload(path.join(WESNOTH_MUSIC_DIR, 'victory.ogg')) },
+    { type: 'audio', title: 'Ночь: 🌙', fields: { price_kind: 'fixed', price_amount: '300' }, file: upload(path.join(WESNOTH_MUSIC_DIR, 'defeat.ogg')) },
+    { type: 'download', title: 'Liner notes', fields: { price_kind: 'fixed', price_amount: '100' }, file: upload(notes) },
+  ]);
+  projectId = made.project.id;
+  items = made.itemIds;
 });
 after(async () => {
   await t.close();

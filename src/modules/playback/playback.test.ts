@@ -28,18 +28,16 @@ before(async () => {
   t = await createTestApp();
   creator = await signUpCreator(t, { currency: 'USD' });
   fan = await signUpUser(t);
-  const { itemIds } = await publishedProject(t, creator, 'Tavern Songs', [
-    { type: 'audio', title: 'Clip: Night ☾ Watch', fields: { price_kind: 'fixed', price_amount: '2.00', preview_mode: 'clip', preview_seconds: '5' } },
-    { type: 'audio', title: 'Two plays', fields: { price_kind: 'fixed', price_amount: '1.00', preview_mode: 'plays', preview_plays: '2' } },
-    { type: 'audio', title: 'Buyers only', fields: { price_kind: 'fixed', price_amount: '1.00', preview_mode: 'off' } },
-    { type: 'audio', title: 'Gift: for/you?', fields: { price_kind: 'free' } },
+  await creator.client.get('/dashboard');
+  const upload = (name: string) => (id: string) => uploadThroughPipeline(t, creator, id, track(name));
+  const { itemIds, fileIds } = await publishedProject(t, creator, 'Tavern Songs', [
+    { type: 'audio', title: 'Clip: Night ☾ Watch', fields: { price_kind: 'fixed', price_amount: '2.00', preview_mode: 'clip', preview_seconds: '5' }, file: upload('elf-land.ogg') },
+    { type: 'audio', title: 'Two plays', fields: { price_kind: 'fixed', price_amount: '1.00', preview_mode: 'plays', preview_plays: '2' }, file: upload('defeat.ogg') },
+    { type: 'audio', title: 'Buyers only', fields: { price_kind: 'fixed', price_amount: '1.00', preview_mode: 'off' }, file: upload('victory.ogg') },
+    { type: 'audio', title: 'Gift: for/you?', fields: { price_kind: 'free' }, file: upload('defeat2.ogg') },
   ]);
   [item.clip, item.plays, item.off, item.free] = itemIds as [string, string, string, string];
-  await creator.client.get('/dashboard');
-  file.clip = await uploadThroughPipeline(t, creator, item.clip, track('elf-land.ogg'));
-  file.plays = await uploadThroughPipeline(t, creator, item.plays, track('defeat.ogg'));
-  file.off = await uploadThroughPipeline(t, creator, item.off, track('victory.ogg'));
-  file.free = await uploadThroughPipeline(t, creator, item.free, track('defeat2.ogg'));
+  [file.clip, file.plays, file.off, file.free] = fileIds as [string, string, string, string];
   const states = await t.deps.db.selectFrom('media_files').select(['id', 'state', 'state_reason']).where('creator_id', '=', creator.viewer.id).execute();
   for (const s of states) assert.equal(s.state, 'ready', `${s.id}: ${s.state_reason}`);
 });

@@ -36,3 +36,21 @@ export function projectItems(db: Executor, projectId: string) {
 export function itemsUsingProjectCover(db: Executor, projectId: string) {
   return db.selectFrom('items').select('id').where('project_id', '=', projectId).where('cover_key', 'is', null).execute();
 }
+
+/**
+ * Of these items, those with a file fans could get: ready, or uploaded and on its way through
+ * processing (it finishes shortly). Failed, quarantined and half-uploaded files do not count.
+ * An image item's file must be an image once processing has said what it is.
+ */
+export async function itemsWithUsableFile(db: Executor, itemIds: string[]) {
+  if (!itemIds.length) return new Set<string>();
+  const rows = await db.selectFrom('media_files as f').innerJoin('items as i', 'i.id', 'f.item_id')
+    .select('f.item_id').distinct()
+    .where('f.purpose', '=', 'item').where('f.item_id', 'in', itemIds)
+    .where((eb) => eb.or([
+      eb('f.state', 'in', ['uploaded', 'processing']),
+      eb.and([eb('f.state', '=', 'ready'), eb.or([eb('i.type', '<>', 'image'), eb('f.kind', '=', 'image')])]),
+    ]))
+    .execute();
+  return new Set(rows.map((r) => r.item_id!));
+}

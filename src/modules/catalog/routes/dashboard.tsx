@@ -38,12 +38,17 @@ export function dashboardRoutes(deps: Deps) {
     const selected = (await items.listOwnedItems(deps, viewer(c))).filter((i) => ids.includes(i.id));
     if (action === 'publish') {
       const missing = selected.filter((i) => !i.ai_use);
+      const noContent = await items.missingContent(deps, selected.filter((i) => i.ai_use));
+      const empty = selected.filter((i) => noContent.has(i.id));
       const { changed } = await items.setItemsStatus(deps, viewer(c), ids, 'published');
       const notes = [`Published ${plural(changed, 'item')}.`];
       if (missing.length) {
         notes.push(`${plural(missing.length, 'item was', 'items were')} not published because the AI-use label is missing: ${titleList(missing.map((i) => i.title))}. Set it in the item's AI label step.`);
       }
-      flash(c, !missing.length ? 'success' : changed ? 'info' : 'error', notes.join(' '));
+      if (empty.length) {
+        notes.push(`${plural(empty.length, 'item was', 'items were')} not published because fans would get nothing yet (no file ready or processing, or an empty text): ${titleList(empty.map((i) => i.title))}.`);
+      }
+      flash(c, !missing.length && !empty.length ? 'success' : changed ? 'info' : 'error', notes.join(' '));
     } else if (action === 'unpublish') {
       const { changed } = await items.setItemsStatus(deps, viewer(c), ids, 'unpublished');
       flash(c, 'success', `Unpublished ${plural(changed, 'item')}. They are hidden from fans until you publish them again.`);

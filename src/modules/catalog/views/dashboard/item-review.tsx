@@ -14,11 +14,13 @@ function warningsFor(p: WizardProps): Warning[] {
   if (!item.ai_use) {
     w.push({ blocking: true, text: <>The AI-use label is missing, and an item cannot be published without it. <a href={stepUrl(item.id, 'ai')}>Set the AI label</a>.</> });
   }
+  if (p.missingContent) {
+    w.push({ blocking: true, text: <>{p.missingContent} <a href={stepUrl(item.id, 'details')}>{item.type === 'text' ? 'Write the text' : 'Add a file'}</a>.</> });
+  }
   if (item.project_status !== 'published') {
     w.push({ text: <>The project “{item.project_title}” is not published, so fans will not see this item until it is. <a href={`/dashboard/projects/${item.project_id}`}>Open the project</a>.</> });
   }
   if (!item.description.trim()) w.push({ text: <>There is no description. <a href={stepUrl(item.id, 'details')}>Add one</a> so fans know what this is.</> });
-  if (item.type === 'text' && !item.body.trim()) w.push({ text: <>The text is empty. <a href={stepUrl(item.id, 'details')}>Write or paste it</a>.</> });
   if (item.type === 'text' && item.body.trim() && item.price_kind !== 'free' && !splitPreview(item.body).preview) {
     w.push({ text: <>This paid text has no preview marker, so fans see nothing of it before buying.</> });
   }
@@ -91,7 +93,7 @@ export function ReviewStep(p: WizardProps) {
         ) : (
           <PostForm action={`/dashboard/items/${item.id}/publish`} csrfToken={p.csrfToken} class="inline-form">
             <button type="submit" class="button" aria-describedby={blocked ? 'publish-blocked' : undefined}>Publish</button>
-            {blocked ? <span class="hint" id="publish-blocked"> Needs the AI-use label first.</span> : null}
+            {blocked ? <span class="hint" id="publish-blocked"> {warnings.filter((x) => x.blocking).length > 1 ? 'See “Before you can publish” above.' : !item.ai_use ? 'Needs the AI-use label first.' : item.type === 'text' ? 'Needs its text first.' : 'Needs a file first.'}</span> : null}
           </PostForm>
         )}
         <a class="button button-secondary" href={stepUrl(item.id, 'ai')}>Back</a>

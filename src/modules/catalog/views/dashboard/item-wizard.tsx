@@ -32,6 +32,8 @@ export interface WizardProps {
   version?: { values: Record<string, string>; errors: FieldErrors };
   chaptersForm?: { value: string; error?: string };
   publishError?: string;
+  /** Review step: why fans would get nothing yet (no usable file, an empty text), which blocks publishing. */
+  missingContent?: string;
   /** Rendered by the media module: the uploader and this item's files. */
   filesSection?: Child;
 }
