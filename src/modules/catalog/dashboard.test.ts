@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createTestApp, type TestApp } from '../../../test/support/app.ts';
 import { TestClient } from '../../../test/support/client.ts';
-import { attachDemoFile, signUpCreator, signUpUser, type TestUser } from '../../../test/support/factories.ts';
+import { checkoutKey } from '../../../test/support/commerce.ts';
+import { attachDemoFile, publishedProject, signUpCreator, signUpUser, type TestUser } from '../../../test/support/factories.ts';
 import { createItem, updateItem } from './items-service.ts';
 import { createProject } from './projects-service.ts';
 
@@ -277,5 +278,40 @@ describe('bulk actions', () => {
     assert.equal(await projectRow(p1.id), undefined);
     assert.equal(await itemRow(inside), undefined);
     assert.ok(await projectRow(p2.id));
+  });
+
+  test('deleting what people bought or claimed says how many own it and what happens to them, which is what happens', async () => {
+    const creator = await signUpCreator(t);
+    const { project, itemIds: [paid = '', free = ''] } = await publishedProject(t, creator, 'Owned shop', [
+      { type: 'download', title: 'Paid pack', fields: { price_kind: 'fixed', price_amount: '4.00' } },
+      { type: 'download', title: 'Free pack', fields: { price_kind: 'free' } }]);
+    const buyer = await signUpUser(t);
+    await buyer.client.get(`/i/${paid}`);
+    const checkout = await buyer.client.post(`/i/${paid}/checkout`, { checkout_key: checkoutKey() });
+    await buyer.client.post(checkout.headers.get('location')!, { outcome: 'pay' });
+    const fan = await signUpUser(t);
+    await fan.client.get(`/i/${free}`);
+    await fan.client.post(`/i/${free}/checkout`, { checkout_key: checkoutKey() });
+    const ledger = () => t.deps.db.selectFrom('order_ledger').selectAll().where('creator_id', '=', creator.viewer.id).orderBy('kind').execute();
+    assert.deepEqual((await ledger()).map((o) => [o.kind, o.entitled]), [['claim', true], ['purchase', true]]);
+    await creator.client.get('/dashboard');
+
+    const confirmProject = await submit(creator.client, '/dashboard/projects/bulk', { action: 'delete', ids: project.id });
+    assert.match(confirmProject.html, /Owned shop[\s\S]*and its 2 items[\s\S]*owned by 2 buyers and fans/);
+    assert.match(confirmProject.html, /2 buyers and fans own items in it \(bought or claimed free\)/);
+    assert.match(confirmProject.html, /they can no longer open, play,\s+read or download it/);
+    assert.match(confirmProject.html, /Nothing is refunded automatically/);
+    const confirmItem = await submit(creator.client, '/dashboard/items/bulk', { action: 'delete', ids: paid });
+    assert.match(confirmItem.html, /1 buyer or fan owns it/);
+    // Nobody owns a project with no sales: no warning.
+    const quiet = await createProject(t.deps, creator.viewer, { title: 'Unsold' });
+    assert.doesNotMatch((await submit(creator.client, '/dashboard/projects/bulk', { action: 'delete', ids: quiet.id })).html, /own/);
+
+    await submit(creator.client, '/dashboard/projects/bulk', { action: 'delete', ids: project.id, confirm: 'yes' });
+    // As the page said: the orders stay, unrefunded; the library keeps the title without a link.
+    assert.deepEqual((await ledger()).map((o) => [o.kind, o.amount_refunded]), [['claim', 0], ['purchase', 0]]);
+    const library = await buyer.client.get('/library');
+    assert.match(library.html, /Paid pack/);
+    assert.doesNotMatch(library.html, new RegExp(`href="/i/${paid}`));
   });
 });

@@ -16,7 +16,7 @@ export function commerceRoutes(deps: Deps) {
   return app;
 }
 
-export { isEntitled, isEntitledByReceipt } from './library.ts';
+export { isEntitled, isEntitledByReceipt, ownerCounts } from './library.ts';
 export { reconcile, reconciliationFlags } from './sales.ts';
 export { ownsAlbum } from './album.ts';
 export { reconciliationFlagCount } from './sales.ts';

@@ -58,3 +58,6 @@ export async function receipt(deps: Deps, viewer: { id: string } | null, orderId
   const linkQuery = byLink ? `?receipt=${orderId}&exp=${encodeURIComponent(query.exp!)}&sig=${encodeURIComponent(query.sig!)}` : '';
   return { order: withL!, linkQuery };
 }
+
+/** Per project or item id: how many buyers and fans own it (entitled purchases and claims). */
+export const ownerCounts = (deps: Deps, target: { projectIds: string[] } | { itemIds: string[] }) => q.ownerCounts(deps.db, target);

@@ -4,6 +4,7 @@
 import { Hono } from 'hono';
 import type { Deps } from '../../../deps.ts';
 import type { AppEnv } from '../../../platform/http/context.ts';
+import { ownerCounts } from '../../commerce/index.ts';
 import { requireCreator } from '../../creators/index.ts';
 import { listCoverUrls, storageMeter } from '../../media/index.ts';
 import * as items from '../items-service.ts';
@@ -56,8 +57,9 @@ export function dashboardRoutes(deps: Deps) {
       if (!selected.length) {
         flash(c, 'error', 'None of the selected items exist any more.');
       } else if (firstString(body.confirm) !== 'yes') {
+        const owners = await ownerCounts(deps, { itemIds: selected.map((i) => i.id) });
         return page(c, 'Delete items?', <ConfirmDeletePage kind="items" csrfToken={c.get('csrfToken')} cancelHref="/dashboard"
-          rows={selected.map((i) => ({ id: i.id, title: i.title, detail: `in ${i.project_title}` }))} />);
+          rows={selected.map((i) => ({ id: i.id, title: i.title, detail: `in ${i.project_title}`, owners: owners.get(i.id) ?? 0 }))} />);
       } else {
         const deleted = await items.deleteItems(deps, viewer(c), ids);
         flash(c, 'success', `Deleted ${plural(deleted, 'item')}.`);
@@ -86,8 +88,9 @@ export function dashboardRoutes(deps: Deps) {
       if (!selected.length) {
         flash(c, 'error', 'None of the selected projects exist any more.');
       } else if (firstString(body.confirm) !== 'yes') {
+        const owners = await ownerCounts(deps, { projectIds: selected.map((p) => p.id) });
         return page(c, 'Delete projects?', <ConfirmDeletePage kind="projects" csrfToken={c.get('csrfToken')} cancelHref="/dashboard"
-          rows={selected.map((p) => ({ id: p.id, title: p.title, detail: `and its ${plural(p.item_count ?? 0, 'item')}` }))} />);
+          rows={selected.map((p) => ({ id: p.id, title: p.title, detail: `and its ${plural(p.item_count ?? 0, 'item')}`, owners: owners.get(p.id) ?? 0 }))} />);
       } else {
         const deleted = await projects.deleteProjects(deps, viewer(c), ids);
         flash(c, 'success', `Deleted ${plural(deleted, 'project')} and their items.`);

@@ -175,3 +175,26 @@ export function reconciliationFlags(db: Executor) {
   return db.selectFrom('reconciliation_flags as f').innerJoin('users as u', 'u.id', 'f.creator_id')
     .selectAll('f').select('u.username').orderBy('f.checked_at', 'desc').execute();
 }
+
+/**
+ * How many people (an account, or a guest's email address) hold an entitled purchase or free
+ * claim of each project's items or of the project as an album: what deleting it takes away.
+ */
+export async function ownerCounts(db: Executor, target: { projectIds: string[] } | { itemIds: string[] }) {
+  const byProject = 'projectIds' in target;
+  const ids = byProject ? target.projectIds : target.itemIds;
+  if (!ids.length) return new Map<string, number>();
+  // Each entitled line with the target it counts for: its item, or (albums) every item of the project.
+  const { rows } = await sql<{ target: string; n: number }>`
+    SELECT t.target, count(DISTINCT coalesce(ol.buyer_id::text, ol.buyer_email_key))::int AS n
+    FROM order_ledger ol
+    JOIN order_lines l ON l.order_id = ol.order_id
+    JOIN LATERAL (
+      SELECT ${byProject ? sql`i.project_id` : sql`i.id`} AS target FROM items i
+      WHERE i.id = l.item_id OR (l.project_id IS NOT NULL AND i.project_id = l.project_id)
+      UNION SELECT l.project_id WHERE ${byProject} AND l.project_id IS NOT NULL
+    ) t ON true
+    WHERE ol.entitled AND t.target IN (${sql.join(ids)})
+    GROUP BY t.target`.execute(db);
+  return new Map(rows.map((r) => [r.target, r.n]));
+}
