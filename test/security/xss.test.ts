@@ -14,7 +14,7 @@ import { createTestApp, type TestApp } from '../support/app.ts';
 import { launchBrowser } from '../support/browser.ts';
 import type { TestClient } from '../support/client.ts';
 import { checkoutKey } from '../support/commerce.ts';
-import { signUpCreator, signUpUser, uniqueName, type TestUser } from '../support/factories.ts';
+import { attachDemoFile, signUpCreator, signUpUser, uniqueName, type TestUser } from '../support/factories.ts';
 
 /** Every way out of a text node, an attribute, a textarea, a title or a script, marked by `field` (≤ 200 characters: titles). */
 const payload = (field: string) => `MARK_${field} <img data-pwn=${field} src=x onerror=alert(1)>"><svg data-pwn=${field} onload=alert(1)>'`
@@ -57,6 +57,7 @@ before(async () => {
   });
   await addVersion(t.deps, owner.viewer, ids.audio, { label: short('vlabel').slice(0, 50), changelog: markdown('changelog'), released_on: '2026-01-01' });
   await setChapters(t.deps, owner.viewer, ids.audio, { chapters: `0:00 ${payload('chapter')}\n1:00 MARK_chapter2 <b data-pwn=chapter2>` });
+  await attachDemoFile(t, owner.viewer, ids.audio, 'audio');
   await publishItem(t.deps, owner.viewer, ids.audio);
   ids.text = await createItem(t.deps, owner.viewer, project.id, { type: 'text', title: `MARK_ttitle ${short('ttitle')}` });
   await updateItem(t.deps, owner.viewer, ids.text, { body: markdown('body'), ai_use: 'handmade', price_kind: 'free' });
