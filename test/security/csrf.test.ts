@@ -54,6 +54,7 @@ function validForm(route: string): Record<string, string> {
     '/password/forgot': { email: cast.users.owner.viewer.email },
     '/creator/start': { tier: 'basic', currency: 'USD' },
     '/dashboard/sales/:orderId/refund': { confirm: 'yes' },
+    '/dashboard/media/:id/delete': { confirm: 'yes' },
   };
   return forms[route] ?? {};
 }

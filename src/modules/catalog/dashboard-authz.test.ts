@@ -88,7 +88,7 @@ function attacks(ids: { project: string; item: string; version: string; file: st
     { method: 'GET', route: '/dashboard/items/:id/files/upload', path: `/dashboard/items/${ids.item}/files/upload`, form: [] },
     { method: 'POST', route: '/dashboard/items/:id/files/upload', path: `/dashboard/items/${ids.item}/files/upload`, form: [] },
     { method: 'POST', route: '/dashboard/media/:id/reprocess', path: `/dashboard/media/${ids.file}/reprocess`, form: [] },
-    { method: 'POST', route: '/dashboard/media/:id/delete', path: `/dashboard/media/${ids.file}/delete`, form: [] },
+    { method: 'POST', route: '/dashboard/media/:id/delete', path: `/dashboard/media/${ids.file}/delete`, form: [['confirm', 'yes']] },
     { method: 'GET', route: '/dashboard/projects/:id/tracks', path: `/dashboard/projects/${ids.project}/tracks`, form: [] },
     // Covers and album tracks name their target in the query string.
     { method: 'GET', route: '/dashboard/media/image-slot', path: `/dashboard/media/image-slot?target=item_cover&itemId=${ids.item}`, form: [] },

@@ -151,7 +151,18 @@ describe('deletes purge stored objects through a job', () => {
     await t.drainJobs();
     const refused = await creator.client.post(`/dashboard/media/${busy.json.id}/delete`, {});
     assert.equal(refused.status, 409);
-    const res = await creator.client.post(`/dashboard/media/${drop.id}/delete`, {}, { 'hx-request': 'true' });
+    // Without JavaScript: first a confirmation page, and nothing is deleted yet.
+    const ask = await creator.client.post(`/dashboard/media/${drop.id}/delete`, {});
+    assert.equal(ask.status, 200);
+    assert.match(ask.html, /Delete <bdi>drop\.txt<\/bdi>\?/);
+    assert.match(ask.html, /cannot be undone/);
+    assert.match(ask.html, /name="confirm" value="yes"/);
+    assert.ok(await t.deps.db.selectFrom('media_files').select('id').where('id', '=', drop.id).executeTakeFirst(), 'still there');
+    // The list's form asks with hx-confirm and sends confirm=yes through hx-vals; without it, the page above.
+    const list = await creator.client.get(`/dashboard/items/${itemId}/edit?step=details`);
+    assert.match(list.html, /hx-confirm="Delete drop\.txt and everything made from it\?" hx-vals="{&quot;confirm&quot;: &quot;yes&quot;}"/);
+    assert.doesNotMatch(list.html, new RegExp(`action="/dashboard/media/${drop.id}/delete"[^>]*>\\s*<input[^>]*name="_csrf"[^>]*/>\\s*<input[^>]*name="confirm"`), 'no confirm field for the no-JS form');
+    const res = await creator.client.post(`/dashboard/media/${drop.id}/delete`, { confirm: 'yes' }, { 'hx-request': 'true' });
     assert.equal(res.status, 200);
     assert.doesNotMatch(res.html, /drop\.txt/);
     assert.match(res.html, /keep\.txt/);

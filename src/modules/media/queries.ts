@@ -72,6 +72,12 @@ export function imageFilesOf(db: Executor, creatorId: string, t: { purpose: Medi
   return q.orderBy('created_at', 'desc').orderBy('id', 'desc').execute();
 }
 
+/** What deleting a file also deletes: its renditions, waveform, thumbnails and other derivatives. */
+export async function derivativeCount(db: Executor, fileId: string) {
+  const row = await db.selectFrom('media_derivatives').select((eb) => eb.fn.countAll<number>().as('n')).where('media_file_id', '=', fileId).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
 export function deleteFiles(db: Executor, ids: string[]) {
   if (!ids.length) return Promise.resolve([]);
   return db.deleteFrom('media_files').where('id', 'in', ids).returning('id').execute();

@@ -15,7 +15,8 @@ import { listItemFileViews } from './item-media.ts';
 import { imageSlot, trackListFragment } from './sections.tsx';
 import * as uploads from './uploads-service.ts';
 import { formPageOf } from './upload-form.tsx';
-import { FilesList, filesUrl } from './views/files.tsx';
+import { ConfirmFileDeletePage, FilesList, filesUrl } from './views/files.tsx';
+import { renderPage } from '../../ui/render.tsx';
 
 type C = Context<AppEnv>;
 
@@ -106,7 +107,15 @@ export function dashboardMediaRoutes(deps: Deps) {
     return c.redirect(formPageOf({ target: file.purpose, itemId: file.item_id ?? undefined, projectId: file.project_id ?? undefined }), 303);
   });
 
+  // Without JavaScript the form arrives without confirm=yes: show what would go, and delete on
+  // the second post (htmx sends confirm=yes after its hx-confirm dialog).
   app.post('/dashboard/media/:id/delete', requireCreator, async (c) => {
+    if ((await c.req.parseBody()).confirm !== 'yes') {
+      const { file, derivatives } = await uploads.fileDeletionPreview(deps, viewer(c), c.req.param('id'));
+      const cancelHref = formPageOf({ target: file.purpose, itemId: file.item_id ?? undefined, projectId: file.project_id ?? undefined });
+      return renderPage(c, { title: 'Delete file?', devMode: deps.config.env === 'development' },
+        <ConfirmFileDeletePage file={file} derivatives={derivatives} csrfToken={c.get('csrfToken')} cancelHref={cancelHref} />);
+    }
     const file = await uploads.deleteFile(deps, viewer(c), c.req.param('id'));
     if (c.req.header('hx-request') && file.item_id) return list(c, file.item_id);
     setFlash(c, deps.config, 'success', `Deleted ${file.original_name}.`);

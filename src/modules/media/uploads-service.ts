@@ -259,10 +259,21 @@ export const listItemFiles = (deps: Deps, itemId: string) => q.listItemFiles(dep
 export const storageUsed = (deps: Deps, creatorId: string) => q.storageUsed(deps.db, creatorId);
 
 /** Deletes a processed (or failed) file; its stored objects are purged by a job. */
-export async function deleteFile(deps: Deps, viewer: Viewer, fileId: string) {
+async function deletableFile(deps: Deps, viewer: Viewer, fileId: string) {
   const file = isUuid(fileId) ? await q.findOwnedFile(deps.db, viewer.id, fileId) : undefined;
   if (!file) throw new NotFound();
   if (!FINAL_STATES.includes(file.state)) throw new Conflict('This file is still being uploaded or processed; cancel the upload or wait until it is done.');
+  return file;
+}
+
+/** For the "really delete?" page: the file and how many files were made from it. */
+export async function fileDeletionPreview(deps: Deps, viewer: Viewer, fileId: string) {
+  const file = await deletableFile(deps, viewer, fileId);
+  return { file, derivatives: await q.derivativeCount(deps.db, file.id) };
+}
+
+export async function deleteFile(deps: Deps, viewer: Viewer, fileId: string) {
+  const file = await deletableFile(deps, viewer, fileId);
   await q.deleteFiles(deps.db, [file.id]);
   return file;
 }

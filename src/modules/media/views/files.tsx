@@ -102,7 +102,7 @@ export function FilesList(p: { itemId: string; files: FileView[]; csrfToken: str
                   {FINAL_STATES.includes(f.state) ? (
                     <form method="post" action={`/dashboard/media/${f.id}/delete`} class="inline-form"
                       hx-post={`/dashboard/media/${f.id}/delete`} hx-target="#media-files" hx-swap="outerHTML"
-                      hx-confirm={`Delete ${f.original_name} and everything made from it?`}>
+                      hx-confirm={`Delete ${f.original_name} and everything made from it?`} hx-vals='{"confirm": "yes"}'>
                       <CsrfField token={p.csrfToken} />
                       <button type="submit" class="link-button link-danger">Delete<span class="visually-hidden"> {f.original_name}</span></button>
                     </form>
@@ -149,5 +149,26 @@ export function Waveform({ peaks }: { peaks: number[] }) {
         return <rect x={i * 2} y={(h - bar) / 2} width="1.4" height={bar} />;
       })}
     </svg>
+  );
+}
+
+/**
+ * "Really delete this file?" for the form without JavaScript (with htmx, hx-confirm asks and
+ * sends confirm=yes itself): the POST without confirm=yes shows this, the one from here deletes.
+ */
+export function ConfirmFileDeletePage(p: { file: { id: string; original_name: string; bytes: number | null; declared_size: number }; derivatives: number; csrfToken: string; cancelHref: string }) {
+  return (
+    <section class="dash dash-confirm">
+      <h1>Delete <bdi>{p.file.original_name}</bdi>?</h1>
+      <p>This cannot be undone. The file ({formatBytes(p.file.bytes ?? p.file.declared_size)}) is deleted
+        {p.derivatives ? <> with the {p.derivatives === 1 ? '1 file' : `${p.derivatives} files`} made from it (streaming and download formats, waveform, thumbnails)</> : null}.
+        Fans and buyers can no longer play or download it.</p>
+      <form method="post" action={`/dashboard/media/${p.file.id}/delete`} class="dash-confirm-actions">
+        <CsrfField token={p.csrfToken} />
+        <input type="hidden" name="confirm" value="yes" />
+        <button type="submit" class="button button-danger">Delete the file</button>
+        <a class="button button-secondary" href={p.cancelHref}>Cancel</a>
+      </form>
+    </section>
   );
 }
