@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
+import { attachDemoFile, viewerOf } from '../support/factories.ts';
 import { launchBrowser, signUp, snap, watchErrors } from '../support/browser.ts';
 import { startTestServer, type RunningServer } from '../support/server.ts';
 import { addItem, becomeCreator, completeItemWizard, createProject, type PriceKind } from '../support/wizards.ts';
@@ -111,7 +112,13 @@ test('a new creator publishes one item of every type; a visitor finds them by di
     await addItem(creator, projectUrl, spec.typeLabel, spec.title);
     await completeItemWizard(creator, {
       description: `About ${spec.title}.`, body: spec.body, tags: spec.tags, price: spec.price,
-      onDetails: n === 0 ? (page) => snap(page, J, '04-item-details') : undefined,
+      // Publishing needs the item's file (texts: their body); the uploader has its own journey
+      // (upload.test.ts), so the file goes in through the same single-file upload directly.
+      async onDetails(page) {
+        const itemId = /\/dashboard\/items\/([0-9a-f-]{36})\//.exec(page.url())![1]!;
+        await attachDemoFile(server, await viewerOf(server, username), itemId, spec.type);
+        if (n === 0) await snap(page, J, '04-item-details');
+      },
       async onReview(page) {
         await page.getByText('Everything is in place.').waitFor();
         if (n === 0) await snap(page, J, '05-item-review');

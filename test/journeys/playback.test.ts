@@ -32,22 +32,20 @@ before(async () => {
   browser = await launchBrowser();
   creator = await signUpCreator(server, { currency: 'USD' });
   fan = await signUpUser(server);
-  const made = await publishedProject(server, creator, 'Northern Tales', [
-    { type: 'audio', title: 'Breaking the Chains', fields: { price_kind: 'fixed', price_amount: '1.00' } },
-    { type: 'audio', title: 'Victory', fields: { price_kind: 'fixed', price_amount: '1.00' } },
-    { type: 'video', title: 'Test pattern', fields: { price_kind: 'free' } },
-  ]);
-  slug = made.project.slug;
-  ids = made.itemIds;
-  await setChapters(server.deps, creator.viewer, ids[0]!, { chapters: '0:00 Opening\n1:30 Bridge' });
   const video = path.join(scratch, 'pattern.mp4');
   execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=640x360:rate=25', '-f', 'lavfi', '-i', 'sine=frequency=440',
     '-t', '4', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', video]);
   await creator.client.get('/dashboard');
-  // The worker of the running server processes these; wait for all three.
-  await uploadThroughPipeline(server, creator, ids[0]!, path.join(WESNOTH_MUSIC_DIR, 'breaking_the_chains.ogg'));
-  await uploadThroughPipeline(server, creator, ids[1]!, path.join(WESNOTH_MUSIC_DIR, 'victory.ogg'));
-  await uploadThroughPipeline(server, creator, ids[2]!, video);
+  // Each item gets its file before it is published; the worker of the running server processes them.
+  const upload = (file: string) => (id: string) => uploadThroughPipeline(server, creator, id, file);
+  const made = await publishedProject(server, creator, 'Northern Tales', [
+    { type: 'audio', title: 'Breaking the Chains', fields: { price_kind: 'fixed', price_amount: '1.00' }, file: upload(path.join(WESNOTH_MUSIC_DIR, 'breaking_the_chains.ogg')) },
+    { type: 'audio', title: 'Victory', fields: { price_kind: 'fixed', price_amount: '1.00' }, file: upload(path.join(WESNOTH_MUSIC_DIR, 'victory.ogg')) },
+    { type: 'video', title: 'Test pattern', fields: { price_kind: 'free' }, file: upload(video) },
+  ]);
+  slug = made.project.slug;
+  ids = made.itemIds;
+  await setChapters(server.deps, creator.viewer, ids[0]!, { chapters: '0:00 Opening\n1:30 Bridge' });
   for (let i = 0; i < 240; i++) {
     const rows = await server.deps.db.selectFrom('media_files').select(['state', 'state_reason']).where('creator_id', '=', creator.viewer.id).execute();
     if (rows.every((r) => r.state === 'ready')) break;
