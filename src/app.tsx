@@ -61,7 +61,12 @@ export function createApp(deps: Deps) {
   app.use(loadViewer(deps));
   // Abuse limits per client address, counted in Postgres so every app instance shares them
   // (login has its own lockout in accounts). After CSRF: forged posts are refused, not counted.
-  app.on('POST', ['/signup'], rateLimit({ pool: deps.pool, bucket: 'signup', limit: config.rateLimits.signup, message: 'Too many accounts were created from your network.' }));
+  // Sign-ups: the limit counts accounts actually created (a mistyped form is not an account);
+  // attempts have their own, five times looser limit, so the form cannot probe names unbounded.
+  const signup = config.rateLimits.signup;
+  app.on('POST', ['/signup'], rateLimit({ pool: deps.pool, bucket: 'signup-attempts', limit: { ...signup, count: signup.count * 5 }, message: 'Too many sign-up attempts were made from your network.' }));
+  app.on('POST', ['/signup'], rateLimit({ pool: deps.pool, bucket: 'signup', limit: signup, message: 'Too many accounts were created from your network.',
+    counts: (res) => res.status === 303 })); // 303: signed up and sent on; a refused form is a 422
   app.on('POST', ['/i/:id/checkout', '/projects/:id/checkout', '/tip/:username'], rateLimit({ pool: deps.pool, bucket: 'checkout', limit: config.rateLimits.checkout, message: 'Too many checkouts were started from your network.' }));
 
   app.route('/', homeRoutes(deps));

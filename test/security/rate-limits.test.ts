@@ -54,6 +54,37 @@ describe('rate limits', () => {
     assert.equal((await elsewhere.post('/signup', { username: 'from_elsewhere', email: 'elsewhere@example.com', password: 'a long enough password' })).status, 303);
   });
 
+  test('sign-up: failed attempts do not count as accounts created; they have their own, looser limit', async () => {
+    const ip = '203.0.113.22';
+    const c = browser(t.app, ip);
+    await c.get('/signup');
+    // More refused forms than the accounts limit: each is a 422 about the form, never the limit.
+    for (let i = 0; i < DEFAULTS.signup.count + 2; i++) {
+      const res = await c.post('/signup', { username: `typo_${i}`, email: `typo_${i}@example.com`, password: 'short' });
+      assert.equal(res.status, 422, `failed attempt ${i + 1}`);
+      assert.doesNotMatch(res.html, /Too many/);
+    }
+    // The accounts limit is still whole: all ten sign-ups go through, the eleventh is refused.
+    for (let i = 0; i < DEFAULTS.signup.count; i++) {
+      const ok = browser(t.app, ip);
+      await ok.get('/signup');
+      assert.equal((await ok.post('/signup', { username: `real_${i}`, email: `real_${i}@example.com`, password: 'a long enough password' })).status, 303, `sign-up ${i + 1}`);
+    }
+    const late = await c.post('/signup', { username: 'real_late', email: 'real_late@example.com', password: 'a long enough password' });
+    assertLimited(late, 3600);
+    assert.match(late.html, /Too many accounts were created from your network/);
+
+    // Attempts alone: five times the accounts limit, then refused as attempts.
+    const prober = browser(t.app, '203.0.113.23');
+    await prober.get('/signup');
+    for (let i = 0; i < DEFAULTS.signup.count * 5; i++) {
+      assert.equal((await prober.post('/signup', { username: `probe_${i}`, email: `probe_${i}@example.com`, password: 'short' })).status, 422, `probe ${i + 1}`);
+    }
+    const probe = await prober.post('/signup', { username: 'probe_last', email: 'probe_last@example.com', password: 'a long enough password' });
+    assertLimited(probe, 3600);
+    assert.match(probe.html, /Too many sign-up attempts were made from your network/);
+  });
+
   test('checkout: the default per address, across instances, for items, albums and tips', async () => {
     assert.deepEqual(DEFAULTS.checkout, { count: 30, windowSeconds: 600 });
     const creator = await signUpCreator(t);
