@@ -134,16 +134,18 @@ test('uploaded covers through the real pipeline: every public page and list show
   const fan = await signUpUser(t);
   const covered = `${tag}real`;
   const paid = { price_kind: 'fixed', price_amount: '1.00', tags: covered };
-  const { project, itemIds: [track, single, print] } = await publishedProject(t, creator, 'Lantern Songs', [
+  await creator.client.get('/dashboard');
+  // The image item's own image is its file, uploaded before it is published (publishing needs it).
+  const { project, itemIds: [track, single, print], fileIds: [, , imageId] } = await publishedProject(t, creator, 'Lantern Songs', [
     { type: 'audio', title: 'Harbour track', fields: paid }, { type: 'download', title: 'Single sleeve', fields: paid },
-    { type: 'image', title: 'Lantern print', fields: paid },
+    { type: 'image', title: 'Lantern print', fields: paid, file: async (id) => (await uploadBytes(t, creator, { itemId: id }, 'print.jpg', await jpeg(2000, 1500, '#c0a020'))).id },
   ]);
+  const image = { id: imageId! };
   const { project: bare, itemIds: [essay] } = await publishedProject(t, creator, 'Bare Words', [{ type: 'text', title: 'Lantern essay', fields: paid }]);
   await creator.client.get('/dashboard');
   const projectCover = await uploadBytes(t, creator, { target: 'project_cover', projectId: project.id }, 'album.jpg', await jpeg(1500, 1500, '#204080'));
   const itemCover = await uploadBytes(t, creator, { target: 'item_cover', itemId: single }, 'sleeve.png', await jpeg(700, 700, '#802040'));
   const avatar = await uploadBytes(t, creator, { target: 'avatar' }, 'me.jpg', await jpeg(400, 400, '#208040'));
-  const image = await uploadBytes(t, creator, { itemId: print }, 'print.jpg', await jpeg(2000, 1500, '#c0a020'));
   await t.drainJobs();
   const states = await t.deps.db.selectFrom('media_files').select(['id', 'state']).where('id', 'in', [projectCover.id, itemCover.id, avatar.id, image.id]).execute();
   assert.deepEqual(states.map((s) => s.state), ['ready', 'ready', 'ready', 'ready']);
