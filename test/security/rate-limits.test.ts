@@ -85,6 +85,29 @@ describe('rate limits', () => {
     assert.match(probe.html, /Too many sign-up attempts were made from your network/);
   });
 
+  test('sign-up: a burst of refused forms near the limit is taken back, so the last account can still be created', async () => {
+    const ip = '203.0.113.24';
+    for (let i = 0; i < DEFAULTS.signup.count - 1; i++) {
+      const ok = browser(t.app, ip);
+      await ok.get('/signup');
+      assert.equal((await ok.post('/signup', { username: `near_${i}`, email: `near_${i}@example.com`, password: 'a long enough password' })).status, 303, `sign-up ${i + 1}`);
+    }
+    // Six bad forms at the same moment: each is counted first, so most of them see the window
+    // over its limit and are refused with 429; none of them created an account.
+    const forms = await Promise.all(Array.from({ length: 6 }, async (_, i) => {
+      const c = browser(t.app, ip);
+      await c.get('/signup');
+      return c.post('/signup', { username: `burst_${i}`, email: `burst_${i}@example.com`, password: 'short' });
+    }));
+    assert.ok(forms.every((r) => r.status === 422 || r.status === 429), forms.map((r) => r.status).join(' '));
+    // The tenth account of the window still goes through, then the limit holds.
+    const last = browser(t.app, ip);
+    await last.get('/signup');
+    assert.equal((await last.post('/signup', { username: 'near_last', email: 'near_last@example.com', password: 'a long enough password' })).status, 303);
+    const over = await last.post('/signup', { username: 'near_over', email: 'near_over@example.com', password: 'a long enough password' });
+    assertLimited(over, 3600);
+  });
+
   test('checkout: the default per address, across instances, for items, albums and tips', async () => {
     assert.deepEqual(DEFAULTS.checkout, { count: 30, windowSeconds: 600 });
     const creator = await signUpCreator(t);

@@ -65,6 +65,9 @@ export function rateLimit(opts: {
     const key = `ip:${c.get('clientIp')}`;
     const { retryAfter, windowStart } = await hit(opts.pool, opts.bucket, key, opts.limit);
     if (retryAfter !== null) {
+      // A refused request creates nothing, so it is not one of the requests that count: left
+      // counted, a burst of concurrent forms would fill the window for everyone behind this address.
+      if (opts.counts) await unhit(opts.pool, opts.bucket, key, windowStart);
       c.get('log').warn({ bucket: opts.bucket, ip: c.get('clientIp'), retryAfter }, 'rate limit reached');
       const minutes = Math.ceil(retryAfter / 60);
       throw new TooManyRequests(`${opts.message} Please try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`, retryAfter);
