@@ -340,6 +340,78 @@ describe('publishing', () => {
     assert.equal((await itemRow(id)).status, 'published');
   });
 
+  test('a published item keeps something for fans: its last file deleted or failed unpublishes it; a published text cannot be emptied', async () => {
+    const creator = await signUpCreator(t);
+    const c = creator.client;
+    const filesOf = (id: string) => t.deps.db.selectFrom('media_files').select(['id', 'state']).where('item_id', '=', id).orderBy('created_at').execute();
+    const publish = async (id: string) => {
+      await submit(c, step(id, 'ai'), { ai_use: 'handmade', go: 'next' });
+      assert.equal((await submit(c, `/dashboard/items/${id}/publish`, {})).status, 303);
+    };
+
+    // Two files: deleting one leaves the other, and the item stays published.
+    const { id: track } = await draftItem(creator, 'audio', 'Two takes');
+    await attachDemoFile(t, creator.viewer, track, 'audio');
+    await attachDemoFile(t, creator.viewer, track, 'audio');
+    await publish(track);
+    await t.drainJobs();
+    const [first, second] = await filesOf(track);
+    await c.get(step(track, 'details'));
+    const firstPage = await submit(c, `/dashboard/media/${first!.id}/delete`, {});
+    assert.equal(firstPage.status, 200);
+    assert.doesNotMatch(firstPage.html, /only file of a published item/);
+    assert.equal((await submit(c, `/dashboard/media/${first!.id}/delete`, { confirm: 'yes' })).status, 303);
+    assert.equal((await itemRow(track)).status, 'published');
+
+    // The last one: the page says what happens, and it happens (no JavaScript, then with htmx).
+    const lastPage = await submit(c, `/dashboard/media/${second!.id}/delete`, {});
+    assert.match(lastPage.html, /This is the only file of a published item that fans can get: deleting it unpublishes the item/);
+    assert.equal((await itemRow(track)).status, 'published', 'asking changes nothing');
+    const deleted = await submit(c, `/dashboard/media/${second!.id}/delete`, { confirm: 'yes' });
+    assert.equal(deleted.status, 303);
+    assert.match(flashText(deleted.next!.html), /last file fans could get, so the item is unpublished/);
+    assert.equal((await itemRow(track)).status, 'unpublished');
+    assert.equal((await t.app.request(`/i/${track}`)).status, 404, 'off the shop');
+
+    const { id: clip } = await draftItem(creator, 'video', 'One clip');
+    await attachDemoFile(t, creator.viewer, clip, 'video');
+    await publish(clip);
+    await t.drainJobs();
+    const [only] = await filesOf(clip);
+    await c.get(step(clip, 'details'));
+    const swapped = await submit(c, `/dashboard/media/${only!.id}/delete`, { confirm: 'yes' }, { 'hx-request': 'true' });
+    assert.equal(swapped.status, 204);
+    assert.equal(swapped.headers.get('hx-redirect'), `/dashboard/items/${clip}/edit?step=details#files`);
+    assert.equal((await itemRow(clip)).status, 'unpublished');
+
+    // Published while its only file was still processing, then processing failed: off sale.
+    const { id: print } = await draftItem(creator, 'image', 'Not an image');
+    const junk = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'publish-')), 'print.jpg');
+    fs.writeFileSync(junk, 'random bytes, not a JPEG '.repeat(200));
+    await ingestLocalFile(t.deps, creator.viewer, { target: 'item', itemId: print }, junk, { name: 'print.jpg' });
+    await publish(print);
+    await t.drainJobs();
+    assert.deepEqual((await filesOf(print)).map((f) => f.state), ['failed']);
+    assert.equal((await itemRow(print)).status, 'unpublished');
+
+    // A published text: emptied (or left with only the preview marker) is refused, kept as it was.
+    const { id: essay } = await draftItem(creator, 'text', 'Essay');
+    await submit(c, step(essay, 'details'), { title: 'Essay', body: 'Words to read.', go: 'next' });
+    await publish(essay);
+    await c.get(step(essay, 'details'));
+    for (const body of ['', '   \n\t', '<!-- more -->', '\n<!-- more -->\n&nbsp; \u00a0']) {
+      const refused = await submit(c, step(essay, 'details'), { title: 'Essay', body, go: 'next' });
+      assert.equal(refused.status, 422, JSON.stringify(body));
+      assert.match(refused.html, /A published text needs its text: unpublish it first/);
+      assert.equal((await itemRow(essay)).body, 'Words to read.');
+    }
+    // A draft text holding only the marker is not publishable either.
+    const { id: marker } = await draftItem(creator, 'text', 'Only a marker');
+    await submit(c, step(marker, 'details'), { title: 'Only a marker', body: '<!-- more -->', go: 'next' });
+    await submit(c, step(marker, 'ai'), { ai_use: 'handmade', go: 'next' });
+    assert.equal((await submit(c, `/dashboard/items/${marker}/publish`, {})).status, 409);
+  });
+
   test('the step sidebar marks steps by what the item holds, not by where the creator is', async () => {
     const creator = await signUpCreator(t);
     const { id } = await draftItem(creator, 'audio', 'Sidebar');

@@ -10,8 +10,9 @@ export { findProjectForSale, publishedProjectItems } from './queries/album.ts';
 // For creators: a new display name must reach the search documents of the creator's items.
 export { refreshSearchDocs } from './queries/items.ts';
 export { formatMoney, parseMoney, toDecimalString, splitLargestRemainder } from './money.ts';
-// For the media module: uploads attach to items the creator owns.
-export { getOwnedItem, listVersions } from './items-service.ts';
+// For the media module: uploads attach to items the creator owns; a published item whose last
+// usable file goes (deleted, failed, quarantined) is taken off sale.
+export { deletingLeavesItemEmpty, getOwnedItem, listVersions, withdrawIfEmpty } from './items-service.ts';
 // For playback: items and projects with what access checks, queues and zips need.
 export { getVisibleProject } from './projects-service.ts';
 export { itemSummaries } from './queries/items.ts';

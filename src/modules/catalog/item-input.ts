@@ -149,6 +149,14 @@ function isCalendarDate(s: string): boolean {
  */
 export const PREVIEW_MARKER = '<!-- more -->';
 
+/**
+ * Whether a text item's body holds anything a reader would see: not only whitespace (Unicode
+ * spaces and zero-width characters included), non-breaking space entities or the preview marker.
+ */
+export function hasReadableText(body: string): boolean {
+  return body.replace(/<!--\s*more\s*-->|&nbsp;|&#160;|&#xa0;/gi, '').replace(/[\s\u200b-\u200d\u2060]/g, '') !== '';
+}
+
 export function splitPreview(body: string): { preview: string; rest: string; hasMore: boolean } {
   const match = /^[ \t]*<!--\s*more\s*-->[ \t]*$/im.exec(body);
   if (!match) return { preview: '', rest: body, hasMore: body.trim().length > 0 };

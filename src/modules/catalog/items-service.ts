@@ -5,10 +5,10 @@ import { Conflict, NotFound, ValidationError } from '../../platform/errors.ts';
 import type { Viewer } from '../../platform/http/context.ts';
 import { readText } from '../../platform/validate.ts';
 import { findCreator } from '../creators/index.ts';
-import { checkTitle, parseItemFields, parseItemType } from './item-input.ts';
+import { checkTitle, hasReadableText, parseItemFields, parseItemType } from './item-input.ts';
 import { isUuid } from './projects-service.ts';
 import * as q from './queries/items.ts';
-import { itemsWithUsableFile } from './queries/media.ts';
+import { itemsWithUsableFile, textBodies } from './queries/media.ts';
 import { findOwnedProject } from './queries/projects.ts';
 import type { ItemType, PublishStatus } from './tables.ts';
 import { tagAncestry } from './tags.ts';
@@ -43,6 +43,9 @@ export async function updateItem(deps: Deps, viewer: Viewer, itemId: string, inp
   const item = await getOwnedItem(deps, viewer, itemId);
   const { fields, errors } = parseItemFields(input, item.currency);
   if (item.status === 'published' && 'ai_use' in fields && !fields.ai_use) errors.ai_use = 'A published item needs its AI-use label.';
+  if (item.status === 'published' && item.type === 'text' && 'body' in fields && !hasReadableText(fields.body ?? '')) {
+    errors.body = 'A published text needs its text: unpublish it first if you want to empty it.';
+  }
   if (Object.keys(errors).length) throw new ValidationError(errors);
   const { tags, ...columns } = fields;
   await deps.db.transaction().execute(async (tx) => {
@@ -71,11 +74,13 @@ const FILE_TYPES: ItemType[] = ['audio', 'video', 'download', 'image'];
  * Why these items have nothing to give fans yet (item id → the reason), so publishing them
  * would show a page with "Get it free" and nothing to play, read or download.
  */
-export async function missingContent(deps: Deps, list: { id: string; type: ItemType; has_body: boolean }[]) {
-  const usable = await itemsWithUsableFile(deps.db, list.filter((i) => FILE_TYPES.includes(i.type)).map((i) => i.id));
+export async function missingContent(deps: Deps, list: { id: string; type: ItemType }[], exceptFileId?: string) {
+  const usable = await itemsWithUsableFile(deps.db, list.filter((i) => FILE_TYPES.includes(i.type)).map((i) => i.id), exceptFileId);
+  const readable = new Set((await textBodies(deps.db, list.filter((i) => i.type === 'text').map((i) => i.id)))
+    .filter((t) => hasReadableText(t.body)).map((t) => t.id));
   const reasons = new Map<string, string>();
   for (const i of list) {
-    if (i.type === 'text' && !i.has_body) reasons.set(i.id, 'The text is empty: write or paste it before publishing.');
+    if (i.type === 'text' && !readable.has(i.id)) reasons.set(i.id, 'The text is empty: write or paste it before publishing.');
     else if (FILE_TYPES.includes(i.type) && !usable.has(i.id)) {
       reasons.set(i.id, `${i.type === 'image' ? 'Upload the image' : 'Upload a file'} before publishing: this item has no ${i.type === 'image' ? 'image' : 'file'} that is ready or still processing, so fans would get nothing. A file that failed processing or was quarantined does not count.`);
     }
@@ -86,9 +91,29 @@ export async function missingContent(deps: Deps, list: { id: string; type: ItemT
 export async function publishItem(deps: Deps, viewer: Viewer, itemId: string) {
   const item = await getOwnedItem(deps, viewer, itemId);
   if (!item.ai_use) throw new Conflict('Set the AI-use label (handmade, AI-assisted or AI-generated) before publishing.');
-  const missing = (await missingContent(deps, [{ ...item, has_body: !!item.body.trim() }])).get(item.id);
+  const missing = (await missingContent(deps, [item])).get(item.id);
   if (missing) throw new Conflict(missing);
   await q.setItemsStatus(deps.db, viewer.id, [item.id], 'published');
+}
+
+/**
+ * A published item that has just lost the last thing fans could get (its only file deleted,
+ * failed or quarantined) is taken off sale, as Unpublish would; returns why, or undefined when
+ * it keeps something to give (or was not published).
+ */
+export async function withdrawIfEmpty(deps: Deps, itemId: string): Promise<string | undefined> {
+  const item = await q.findItem(deps.db, itemId);
+  if (!item || item.status !== 'published') return undefined;
+  const missing = (await missingContent(deps, [item])).get(item.id);
+  if (missing) await q.setItemsStatus(deps.db, item.creator_id, [item.id], 'unpublished');
+  return missing;
+}
+
+/** Whether deleting this file would leave its published item with nothing to give fans. */
+export async function deletingLeavesItemEmpty(deps: Deps, itemId: string, fileId: string): Promise<boolean> {
+  const item = await q.findItem(deps.db, itemId);
+  if (!item || item.status !== 'published') return false;
+  return (await missingContent(deps, [item], fileId)).has(item.id);
 }
 
 /** Takes one item off sale and out of listings; it stays editable and can be published again. */

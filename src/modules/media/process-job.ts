@@ -6,6 +6,7 @@ import fs from 'node:fs/promises';
 import type { Deps } from '../../deps.ts';
 import type { Logger } from '../../platform/log.ts';
 import { WriteRefused } from '../../platform/storage/index.ts';
+import { withdrawIfEmpty } from '../catalog/index.ts';
 import { applyReadyEffects, reembedIfCoverChanged } from './after-ready.ts';
 import { originalKey } from './keys.ts';
 import { processMedia } from './pipeline.ts';
@@ -78,8 +79,11 @@ async function purgeIfGone(deps: Deps, file: { id: string; creator_id: string; i
   return true;
 }
 
+/** The file is decided unusable; a published item it was the last usable file of goes off sale. */
 async function fail(deps: Deps, fileId: string, state: 'failed' | 'quarantined', reason: string) {
   await q.setState(deps.db, fileId, state, deps.clock.now(), reason, ['processing', 'uploaded', 'ready']);
+  const file = await q.findFile(deps.db, fileId);
+  if (file?.purpose === 'item' && file.item_id) await withdrawIfEmpty(deps, file.item_id);
 }
 
 async function hashObject(deps: Deps, key: string) {

@@ -111,15 +111,24 @@ export function dashboardMediaRoutes(deps: Deps) {
   // the second post (htmx sends confirm=yes after its hx-confirm dialog).
   app.post('/dashboard/media/:id/delete', requireCreator, async (c) => {
     if ((await c.req.parseBody()).confirm !== 'yes') {
-      const { file, derivatives } = await uploads.fileDeletionPreview(deps, viewer(c), c.req.param('id'));
+      const { file, derivatives, takesItemOffSale } = await uploads.fileDeletionPreview(deps, viewer(c), c.req.param('id'));
       const cancelHref = formPageOf({ target: file.purpose, itemId: file.item_id ?? undefined, projectId: file.project_id ?? undefined });
       return renderPage(c, { title: 'Delete file?', devMode: deps.config.env === 'development' },
-        <ConfirmFileDeletePage file={file} derivatives={derivatives} csrfToken={c.get('csrfToken')} cancelHref={cancelHref} />);
+        <ConfirmFileDeletePage file={file} derivatives={derivatives} takesItemOffSale={takesItemOffSale} csrfToken={c.get('csrfToken')} cancelHref={cancelHref} />);
     }
-    const file = await uploads.deleteFile(deps, viewer(c), c.req.param('id'));
-    if (c.req.header('hx-request') && file.item_id) return list(c, file.item_id);
-    setFlash(c, deps.config, 'success', `Deleted ${file.original_name}.`);
-    return c.redirect(formPageOf({ target: file.purpose, itemId: file.item_id ?? undefined, projectId: file.project_id ?? undefined }), 303);
+    const { file, withdrawn } = await uploads.deleteFile(deps, viewer(c), c.req.param('id'));
+    const formPage = formPageOf({ target: file.purpose, itemId: file.item_id ?? undefined, projectId: file.project_id ?? undefined });
+    // Only the file list is swapped with htmx; an item that went off sale reloads the whole page
+    // so its status and the message show.
+    if (c.req.header('hx-request') && file.item_id && !withdrawn) return list(c, file.item_id);
+    setFlash(c, deps.config, withdrawn ? 'info' : 'success', withdrawn
+      ? `Deleted ${file.original_name}. It was the item's last file fans could get, so the item is unpublished: upload a file and publish it again.`
+      : `Deleted ${file.original_name}.`);
+    if (c.req.header('hx-request')) {
+      c.header('HX-Redirect', formPage);
+      return c.body(null, 204);
+    }
+    return c.redirect(formPage, 303);
   });
 
   app.get('/dashboard/items/:id/files/upload', requireCreator, async (c) => {

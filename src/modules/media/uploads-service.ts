@@ -8,6 +8,7 @@ import type { Viewer } from '../../platform/http/context.ts';
 import { enqueueJob } from '../../platform/queue.ts';
 import { NotSupported, UploadNotFound, WriteRefused, type UploadedPart } from '../../platform/storage/index.ts';
 import { isUuid } from '../../platform/validate.ts';
+import { deletingLeavesItemEmpty, withdrawIfEmpty } from '../catalog/index.ts';
 import { storageLimits } from '../creators/index.ts';
 import { declaredType, displayFileName } from './file-names.ts';
 import { incomingKey } from './keys.ts';
@@ -266,14 +267,20 @@ async function deletableFile(deps: Deps, viewer: Viewer, fileId: string) {
   return file;
 }
 
-/** For the "really delete?" page: the file and how many files were made from it. */
+/**
+ * For the "really delete?" page: the file, how many files were made from it, and whether its
+ * published item would have nothing left for fans (and so go off sale).
+ */
 export async function fileDeletionPreview(deps: Deps, viewer: Viewer, fileId: string) {
   const file = await deletableFile(deps, viewer, fileId);
-  return { file, derivatives: await q.derivativeCount(deps.db, file.id) };
+  const takesItemOffSale = file.purpose === 'item' && !!file.item_id && await deletingLeavesItemEmpty(deps, file.item_id, file.id);
+  return { file, derivatives: await q.derivativeCount(deps.db, file.id), takesItemOffSale };
 }
 
+/** Deletes the file; `withdrawn` says its published item had nothing else and went off sale. */
 export async function deleteFile(deps: Deps, viewer: Viewer, fileId: string) {
   const file = await deletableFile(deps, viewer, fileId);
   await q.deleteFiles(deps.db, [file.id]);
-  return file;
+  const withdrawn = file.purpose === 'item' && !!file.item_id && !!(await withdrawIfEmpty(deps, file.item_id));
+  return { file, withdrawn };
 }

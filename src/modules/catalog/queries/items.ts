@@ -48,7 +48,7 @@ export function listProjectItems(db: Executor, projectId: string, opts: { publis
 export function listOwnedItems(db: Executor, creatorId: string) {
   return db.selectFrom('items as i').innerJoin('projects as p', 'p.id', 'i.project_id')
     .select(['i.id', 'i.type', 'i.title', 'i.status', 'i.ai_use', 'i.updated_at', 'p.title as project_title', 'p.id as project_id',
-      sql<string | null>`coalesce(i.cover_key, p.cover_key)`.as('cover_key'), sql<boolean>`btrim(i.body) <> ''`.as('has_body')])
+      sql<string | null>`coalesce(i.cover_key, p.cover_key)`.as('cover_key')])
     .where('i.creator_id', '=', creatorId).orderBy('i.updated_at', 'desc').execute();
 }
 

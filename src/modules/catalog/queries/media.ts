@@ -42,15 +42,23 @@ export function itemsUsingProjectCover(db: Executor, projectId: string) {
  * processing (it finishes shortly). Failed, quarantined and half-uploaded files do not count.
  * An image item's file must be an image once processing has said what it is.
  */
-export async function itemsWithUsableFile(db: Executor, itemIds: string[]) {
+export async function itemsWithUsableFile(db: Executor, itemIds: string[], exceptFileId?: string) {
   if (!itemIds.length) return new Set<string>();
-  const rows = await db.selectFrom('media_files as f').innerJoin('items as i', 'i.id', 'f.item_id')
+  let q = db.selectFrom('media_files as f').innerJoin('items as i', 'i.id', 'f.item_id')
     .select('f.item_id').distinct()
-    .where('f.purpose', '=', 'item').where('f.item_id', 'in', itemIds)
+    .where('f.purpose', '=', 'item').where('f.item_id', 'in', itemIds);
+  if (exceptFileId) q = q.where('f.id', '<>', exceptFileId);
+  const rows = await q
     .where((eb) => eb.or([
       eb('f.state', 'in', ['uploaded', 'processing']),
       eb.and([eb('f.state', '=', 'ready'), eb.or([eb('i.type', '<>', 'image'), eb('f.kind', '=', 'image')])]),
     ]))
     .execute();
   return new Set(rows.map((r) => r.item_id!));
+}
+
+/** The bodies of those of these items that are texts (what publishing checks they hold). */
+export function textBodies(db: Executor, itemIds: string[]) {
+  if (!itemIds.length) return Promise.resolve([]);
+  return db.selectFrom('items').select(['id', 'body']).where('id', 'in', itemIds).where('type', '=', 'text').execute();
 }

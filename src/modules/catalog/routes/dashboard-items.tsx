@@ -45,7 +45,7 @@ export function dashboardItemRoutes(deps: Deps) {
     const [tags, versions, chapters] = await Promise.all([items.itemTags(deps, item.id), items.listVersions(deps, item.id), items.listChapters(deps, item.id)]);
     // The media module's section (uploader and the item's files) shows on the details step.
     const filesSection = step === 'details' ? await itemFilesSection(deps, viewer(c), item, c.get('csrfToken')) : null;
-    const missingContent = step === 'review' ? (await items.missingContent(deps, [{ ...item, has_body: !!item.body.trim() }])).get(item.id) : undefined;
+    const missingContent = step === 'review' ? (await items.missingContent(deps, [item])).get(item.id) : undefined;
     return page(c, `${STEP_LABELS[step]} · ${item.title}`,
       <ItemWizardPage step={step} item={item} tags={tags} versions={versions} chapters={chapters} csrfToken={c.get('csrfToken')}
         values={{ ...storedValues(item, tags), ...extra.typed }} errors={extra.errors ?? {}}

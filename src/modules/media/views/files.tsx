@@ -156,13 +156,19 @@ export function Waveform({ peaks }: { peaks: number[] }) {
  * "Really delete this file?" for the form without JavaScript (with htmx, hx-confirm asks and
  * sends confirm=yes itself): the POST without confirm=yes shows this, the one from here deletes.
  */
-export function ConfirmFileDeletePage(p: { file: { id: string; original_name: string; bytes: number | null; declared_size: number }; derivatives: number; csrfToken: string; cancelHref: string }) {
+export function ConfirmFileDeletePage(p: {
+  file: { id: string; original_name: string; bytes: number | null; declared_size: number }; derivatives: number; takesItemOffSale: boolean; csrfToken: string; cancelHref: string;
+}) {
   return (
     <section class="dash dash-confirm">
       <h1>Delete <bdi>{p.file.original_name}</bdi>?</h1>
       <p>This cannot be undone. The file ({formatBytes(p.file.bytes ?? p.file.declared_size)}) is deleted
         {p.derivatives ? <> with the {p.derivatives === 1 ? '1 file' : `${p.derivatives} files`} made from it (streaming and download formats, waveform, thumbnails)</> : null}.
         Fans and buyers can no longer play or download it.</p>
+      {p.takesItemOffSale ? (
+        <p class="dash-warnings" role="alert">This is the only file of a published item that fans can get: deleting it unpublishes the item
+          (it leaves the shop and listings) until you upload another file and publish it again.</p>
+      ) : null}
       <form method="post" action={`/dashboard/media/${p.file.id}/delete`} class="dash-confirm-actions">
         <CsrfField token={p.csrfToken} />
         <input type="hidden" name="confirm" value="yes" />
