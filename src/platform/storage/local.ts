@@ -14,7 +14,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { signedPath } from './signing.ts';
 import {
-  checkKey, InvalidPart, MAX_PARTS, ObjectNotFound, RangeNotSatisfiable, UploadNotFound, WriteRefused,
+  checkKey, InvalidPart, MAX_PARTS, ObjectNotFound, RangeNotSatisfiable, STREAM_BUFFER_BYTES, UploadNotFound, WriteRefused,
   type ByteRange, type GetResult, type ObjectInfo, type ObjectStore, type UploadedPart,
 } from './types.ts';
 
@@ -67,7 +67,7 @@ export class LocalStore implements ObjectStore {
     const tmp = await this.tmpFile().catch((err: unknown) => { throw refusal(err); });
     try {
       const counter = byteCounter();
-      await pipeline(body instanceof Uint8Array ? Readable.from([body]) : body, counter, createWriteStream(tmp));
+      await pipeline(body instanceof Uint8Array ? Readable.from([body]) : body, counter, createWriteStream(tmp, { highWaterMark: STREAM_BUFFER_BYTES }));
       if (opts.contentLength !== undefined && counter.bytes !== opts.contentLength) {
         throw new InvalidPart(`Expected ${opts.contentLength} bytes, received ${counter.bytes}`);
       }
@@ -199,7 +199,7 @@ export class LocalStore implements ObjectStore {
     // Bytes of a part cut short (a full disk, a dropped connection) stay unlisted; the part's
     // retry writes over them. They are not punched out: a retry of the same part may already
     // be writing there (see docs/decisions/0012).
-    await pipeline(body, counter, createWriteStream(path.join(dir, 'data'), { flags: 'r+', start: (partNumber - 1) * info.partSize }))
+    await pipeline(body, counter, createWriteStream(path.join(dir, 'data'), { flags: 'r+', start: (partNumber - 1) * info.partSize, highWaterMark: STREAM_BUFFER_BYTES }))
       .catch((err: unknown) => { throw refusal(err); });
     if (counter.bytes !== contentLength) throw new InvalidPart(`Expected ${contentLength} bytes, received ${counter.bytes}`);
     const part: UploadedPart = { partNumber, size: contentLength, etag: `"${randomBytes(12).toString('hex')}"` };
@@ -272,6 +272,7 @@ function refusal(err: unknown): unknown {
 /** Counts bytes passing through; with a limit, fails as soon as more arrive than declared. */
 function byteCounter(limit?: number) {
   const t = new Transform({
+    highWaterMark: STREAM_BUFFER_BYTES,
     transform(chunk: Buffer, _enc, cb) {
       t.bytes += chunk.length;
       if (limit !== undefined && t.bytes > limit) cb(new InvalidPart(`More than the declared ${limit} bytes were sent`));

@@ -11,7 +11,7 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { Logger } from '../log.ts';
 import { contentDisposition } from './s3.ts';
 import { STORAGE_PATH, verifySigned } from './signing.ts';
-import { InvalidPart, ObjectNotFound, RangeNotSatisfiable, UploadNotFound, WriteRefused, type ByteRange, type ObjectStore } from './types.ts';
+import { InvalidPart, ObjectNotFound, RangeNotSatisfiable, STREAM_BUFFER_BYTES, UploadNotFound, WriteRefused, type ByteRange, type ObjectStore } from './types.ts';
 
 // Uploaded bytes are served from our own origin: they must never run as a page of it.
 const SANDBOX_CSP = "sandbox; default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'";
@@ -119,7 +119,7 @@ export function storageRoutes(opts: { store: ObjectStore; secret: string; now: (
  * read is read away before the answer goes out (at most the declared Content-Length).
  */
 function detachable(incoming: IncomingMessage) {
-  const body = new PassThrough();
+  const body = new PassThrough({ highWaterMark: STREAM_BUFFER_BYTES });
   incoming.on('error', (err) => body.destroy(err));
   incoming.pipe(body);
   return {

