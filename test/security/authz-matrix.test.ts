@@ -100,6 +100,7 @@ const MATRIX: Record<string, Row> = {
   'POST /dashboard/items/:id/files/upload': { path: (ids) => `/dashboard/items/${ids.item}/files/upload`, expect: [303, 303, 404, 303, 303] },
   'POST /dashboard/items/:id/unpublish': { path: (ids) => `/dashboard/items/${ids.item}/unpublish`, expect: [303, 403, 404, 303, 403] },
   'POST /dashboard/items/:id/publish': { path: (ids) => `/dashboard/items/${ids.item}/publish`, expect: [303, 403, 404, 303, 403] },
+  'GET /dashboard/items/:id/publish': { path: (ids) => `/dashboard/items/${ids.item}/publish`, expect: [303, 303, 404, 303, 303] },
   'POST /dashboard/items/:id/versions/:versionId/delete': { path: (ids) => `/dashboard/items/${ids.item}/versions/${ids.version}/delete`, expect: [303, 403, 404, 303, 403] },
 
   // ---- the upload API (JSON; 401 instead of a login redirect) ----

@@ -296,6 +296,10 @@ describe('publishing', () => {
     const empty = await submit(creator.client, `/dashboard/items/${id}/publish`, {});
     assert.equal(empty.status, 409);
     assert.match(empty.html, /role="alert">The text is empty/);
+    // The refused form's address, opened again: the review step, not a 405.
+    const reopened = await creator.client.send(`/dashboard/items/${id}/publish`, { method: 'GET' });
+    assert.equal(reopened.status, 303);
+    assert.equal(reopened.headers.get('location'), step(id, 'review'));
     await submit(creator.client, step(id, 'details'), { title: 'Essay', body: 'Something to read.', go: 'next' });
     assert.equal((await submit(creator.client, `/dashboard/items/${id}/publish`, {})).status, 303);
     assert.equal((await itemRow(id)).status, 'published');

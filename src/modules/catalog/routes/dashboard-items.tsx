@@ -88,6 +88,13 @@ export function dashboardItemRoutes(deps: Deps) {
     return c.redirect(stepUrl(id(c), 'review'), 303);
   });
 
+  // A refused Publish leaves its own address in the bar (a plain form post answered 409);
+  // opening or reloading that address shows the review step rather than a 405.
+  app.get('/dashboard/items/:id/publish', requireCreator, async (c) => {
+    const item = await items.getOwnedItem(deps, viewer(c), id(c));
+    return c.redirect(stepUrl(item.id, 'review'), 303);
+  });
+
   app.post('/dashboard/items/:id/unpublish', requireCreator, async (c) => {
     await items.unpublishItem(deps, viewer(c), id(c));
     flash(c, 'success', 'Unpublished. The item is hidden from fans until you publish it again.');
