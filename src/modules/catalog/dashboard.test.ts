@@ -311,7 +311,7 @@ describe('bulk actions', () => {
     // As the page said: the orders stay, unrefunded; the library keeps the title without a link.
     assert.deepEqual((await ledger()).map((o) => [o.kind, o.amount_refunded]), [['claim', 0], ['purchase', 0]]);
     const library = await buyer.client.get('/library');
-    assert.match(library.html, /Paid pack/);
+    assert.match(library.html, /Paid pack<\/span>(?:(?!<\/li>)[^])*removed by the creator — no longer available/);
     assert.doesNotMatch(library.html, new RegExp(`href="/i/${paid}`));
   });
 });

@@ -53,10 +53,13 @@ function LibraryEntry(p: { order: LibraryOrder; line: LibraryLine; coverUrls?: C
   const coverId = l.item_id ?? l.project_id;
   const cover = <Cover title={l.title} type={l.type} url={coverId ? p.coverUrls?.[coverId] : undefined} size="thumb" />;
   const open = o.entitled && o.kind !== 'tip';
+  // A line whose item or project the creator deleted keeps only its title (the sale stays).
+  const removed = open && !l.item_id && !l.project_id;
   const meta = (
     <>
       {' '}<span class="muted">· {o.kind === 'claim' ? 'claimed free' : money(o.amount_paid, o.currency)} · {o.created_at.toISOString().slice(0, 10)}</span>
       {!o.entitled && o.kind !== 'tip' ? <span class="badge"> {o.state} — no longer available</span> : null}
+      {removed ? <span class="badge"> removed by the creator — no longer available</span> : null}
       {' '}<a href={`/library/orders/${o.order_id}`}>Receipt</a>
     </>
   );
