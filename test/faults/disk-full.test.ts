@@ -289,6 +289,12 @@ describe('local backend over HTTP', () => {
       assert.equal(open!.state, 'uploading');
 
       disk.unfill();
+      // Part 2 is held back a second, so the bar has a value between 0 and 100 to show (and to
+      // keep) however fast the disk takes part 1.
+      await page.route((url) => url.pathname.startsWith('/storage/') && url.searchParams.get('n') === '2', async (route) => {
+        await new Promise((r) => setTimeout(r, 1000));
+        await route.continue();
+      });
       await row.getByRole('button', { name: 'Try again' }).click();
       await row.getByText('Uploaded — processing…').waitFor({ timeout: 60_000 });
       assert.deepEqual(partPuts, [507, 507, 200, 200]);

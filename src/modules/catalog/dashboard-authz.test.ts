@@ -80,6 +80,7 @@ function attacks(ids: { project: string; item: string; version: string; file: st
     { method: 'GET', route: '/dashboard/projects/:id/items/new', path: `/dashboard/projects/${ids.project}/items/new`, form: [] },
     { method: 'POST', route: '/dashboard/projects/:id/items/new', path: `/dashboard/projects/${ids.project}/items/new`, form: [['type', 'audio'], ['title', 'Planted']] },
     { method: 'POST', route: '/dashboard/items/:id/publish', path: `/dashboard/items/${ids.item}/publish`, form: [] },
+    { method: 'GET', route: '/dashboard/items/:id/publish', path: `/dashboard/items/${ids.item}/publish`, form: [] },
     { method: 'POST', route: '/dashboard/items/:id/unpublish', path: `/dashboard/items/${ids.item}/unpublish`, form: [] },
     { method: 'POST', route: '/dashboard/items/:id/versions', path: `/dashboard/items/${ids.item}/versions`, form: [['label', '9.9']] },
     { method: 'POST', route: '/dashboard/items/:id/versions/:versionId/delete', path: `/dashboard/items/${ids.item}/versions/${ids.version}/delete`, form: [] },
@@ -126,7 +127,7 @@ describe('another creator\'s ids', () => {
       tried.push(`${x.method} ${x.route}`);
     }
     assert.deepEqual(await snapshot(a.viewer.id), before);
-    assert.equal(new Set(tried).size, 22, "every id-taking route was tried");
+    assert.equal(new Set(tried).size, 23, "every id-taking route was tried");
   });
 
   test('malformed ids are 404 too', async () => {
