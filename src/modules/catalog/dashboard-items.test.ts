@@ -385,7 +385,8 @@ describe('publishing', () => {
     await c.get(step(clip, 'details'));
     const swapped = await submit(c, `/dashboard/media/${only!.id}/delete`, { confirm: 'yes' }, { 'hx-request': 'true' });
     assert.equal(swapped.status, 204);
-    assert.equal(swapped.headers.get('hx-redirect'), `/dashboard/items/${clip}/edit?step=details#files`);
+    assert.equal(swapped.headers.get('hx-refresh'), 'true', 'the whole page reloads, showing the status and the message');
+    assert.match(flashText((await c.get(step(clip, 'details'))).html), /so the item is unpublished/);
     assert.equal((await itemRow(clip)).status, 'unpublished');
 
     // Published while its only file was still processing, then processing failed: off sale.
@@ -403,12 +404,47 @@ describe('publishing', () => {
     await submit(c, step(essay, 'details'), { title: 'Essay', body: 'Words to read.', go: 'next' });
     await publish(essay);
     await c.get(step(essay, 'details'));
-    for (const body of ['', '   \n\t', '<!-- more -->', '\n<!-- more -->\n&nbsp; \u00a0']) {
+    for (const body of ['', '   \n\t', '<!-- more -->', '\n<!-- more -->\n&nbsp; \u00a0', '<!-- hidden -->', '<script>alert(1)</script>', '---', '<br><p></p>']) {
       const refused = await submit(c, step(essay, 'details'), { title: 'Essay', body, go: 'next' });
       assert.equal(refused.status, 422, JSON.stringify(body));
       assert.match(refused.html, /A published text needs its text: unpublish it first/);
       assert.equal((await itemRow(essay)).body, 'Words to read.');
     }
+    // Publish and the delete of the last file at the same moment. The test holds the item's row
+    // lock while both start, so publish has checked (or is waiting to check) while the delete
+    // goes through: without the lock around check-and-publish, publish would check, the delete
+    // would see a draft and leave it, and publish would then publish an empty item.
+    const { id: raced } = await draftItem(creator, 'download', 'Raced');
+    await attachDemoFile(t, creator.viewer, raced, 'download');
+    await t.drainJobs();
+    await submit(c, step(raced, 'ai'), { ai_use: 'handmade', go: 'next' });
+    const [racedFile] = await filesOf(raced);
+    await c.get(step(raced, 'details'));
+    const waiting = async () => Number((await t.deps.pool.query(
+      `SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`)).rows[0].count);
+    const until = async (what: string, ok: () => Promise<boolean>) => {
+      for (const deadline = Date.now() + 20_000; !(await ok());) {
+        assert.ok(Date.now() < deadline, `timed out waiting for ${what}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
+    const holder = await t.deps.pool.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM items WHERE id = $1 FOR UPDATE', [raced]);
+      const publishing = submit(c, `/dashboard/items/${raced}/publish`, {});
+      await until('publish to wait for the item', async () => (await waiting()) >= 1);
+      let deleted = false;
+      const deleting = submit(c, `/dashboard/media/${racedFile!.id}/delete`, { confirm: 'yes' }).then((r) => { deleted = true; return r; });
+      await until('the delete to finish or wait for the item', async () => deleted || (await waiting()) >= 2);
+      await holder.query('COMMIT');
+      await Promise.all([publishing, deleting]);
+    } finally {
+      holder.release();
+    }
+    assert.deepEqual(await filesOf(raced), []);
+    assert.notEqual((await itemRow(raced)).status, 'published', 'a publish racing the last file\'s delete never leaves it published and empty');
+
     // A draft text holding only the marker is not publishable either.
     const { id: marker } = await draftItem(creator, 'text', 'Only a marker');
     await submit(c, step(marker, 'details'), { title: 'Only a marker', body: '<!-- more -->', go: 'next' });

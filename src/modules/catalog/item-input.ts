@@ -1,6 +1,7 @@
 // Parsing the item form. Every field is optional in a partial update (the wizard saves one
 // step at a time); what is present is validated in full.
 import { readText } from '../../platform/validate.ts';
+import { renderMarkdown } from './markdown.ts';
 import { parseMoney } from './money.ts';
 import type { AiUse, ItemType, PreviewMode, PriceKind } from './tables.ts';
 import { parseTagList } from './tags.ts';
@@ -150,11 +151,20 @@ function isCalendarDate(s: string): boolean {
 export const PREVIEW_MARKER = '<!-- more -->';
 
 /**
- * Whether a text item's body holds anything a reader would see: not only whitespace (Unicode
- * spaces and zero-width characters included), non-breaking space entities or the preview marker.
+ * Whether a text item's body shows a reader anything: judged on the rendered, sanitised HTML
+ * (comments, scripts and empty elements render to nothing), as visible characters once tags
+ * are gone (whitespace, format characters and blank-looking letters such as U+3164 and U+2800
+ * do not count). The preview marker is a comment, so a body of only the marker is empty.
  */
 export function hasReadableText(body: string): boolean {
-  return body.replace(/<!--\s*more\s*-->|&nbsp;|&#160;|&#xa0;/gi, '').replace(/[\s\u200b-\u200d\u2060]/g, '') !== '';
+  let html: string;
+  try {
+    html = renderMarkdown(body);
+  } catch {
+    return true; // too long to render is not empty
+  }
+  const text = html.replace(/<[^>]*>/g, '').replace(/&(?:nbsp|#160|#xa0);/gi, '');
+  return /[^\s\p{Cf}\u115f\u1160\u3164\u2800\uffa0]/u.test(text);
 }
 
 export function splitPreview(body: string): { preview: string; rest: string; hasMore: boolean } {

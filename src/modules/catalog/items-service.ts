@@ -58,13 +58,17 @@ export async function updateItem(deps: Deps, viewer: Viewer, itemId: string, inp
 /** Bulk publish/unpublish: returns how many changed; items with nothing to give fans are left out of a publish. */
 export async function setItemsStatus(deps: Deps, viewer: Viewer, ids: string[], status: PublishStatus) {
   let valid = ids.filter(isUuid);
-  if (status === 'published') {
-    const owned = (await q.listOwnedItems(deps.db, viewer.id)).filter((i) => valid.includes(i.id));
-    const missing = await missingContent(deps, owned);
-    valid = valid.filter((id) => !missing.has(id));
+  if (status !== 'published') {
+    const changed = await q.setItemsStatus(deps.db, viewer.id, valid, status);
+    return { changed: changed.length, skipped: valid.length - changed.length };
   }
-  const changed = await q.setItemsStatus(deps.db, viewer.id, valid, status);
-  return { changed: changed.length, skipped: valid.length - changed.length };
+  return deps.db.transaction().execute(async (tx) => {
+    const owned = (await q.lockItems(tx, valid)).filter((i) => i.creator_id === viewer.id);
+    const missing = await missingContent({ ...deps, db: tx }, owned);
+    valid = valid.filter((id) => !missing.has(id));
+    const changed = await q.setItemsStatus(tx, viewer.id, valid, status);
+    return { changed: changed.length, skipped: valid.length - changed.length };
+  });
 }
 
 /** Types whose content is a file: published without one, the page would offer nothing. */
@@ -91,9 +95,12 @@ export async function missingContent(deps: Deps, list: { id: string; type: ItemT
 export async function publishItem(deps: Deps, viewer: Viewer, itemId: string) {
   const item = await getOwnedItem(deps, viewer, itemId);
   if (!item.ai_use) throw new Conflict('Set the AI-use label (handmade, AI-assisted or AI-generated) before publishing.');
-  const missing = (await missingContent(deps, [item])).get(item.id);
-  if (missing) throw new Conflict(missing);
-  await q.setItemsStatus(deps.db, viewer.id, [item.id], 'published');
+  await deps.db.transaction().execute(async (tx) => {
+    const [locked] = await q.lockItems(tx, [item.id]);
+    const missing = locked && (await missingContent({ ...deps, db: tx }, [locked])).get(item.id);
+    if (missing) throw new Conflict(missing);
+    await q.setItemsStatus(tx, viewer.id, [item.id], 'published');
+  });
 }
 
 /**
@@ -102,11 +109,15 @@ export async function publishItem(deps: Deps, viewer: Viewer, itemId: string) {
  * it keeps something to give (or was not published).
  */
 export async function withdrawIfEmpty(deps: Deps, itemId: string): Promise<string | undefined> {
-  const item = await q.findItem(deps.db, itemId);
-  if (!item || item.status !== 'published') return undefined;
-  const missing = (await missingContent(deps, [item])).get(item.id);
-  if (missing) await q.setItemsStatus(deps.db, item.creator_id, [item.id], 'unpublished');
-  return missing;
+  if (!isUuid(itemId)) return undefined;
+  return deps.db.transaction().execute(async (tx) => {
+    // Read under the lock: a publish that checked before this file went has committed by now.
+    const [item] = await q.lockItems(tx, [itemId]);
+    if (!item || item.status !== 'published') return undefined;
+    const missing = (await missingContent({ ...deps, db: tx }, [item])).get(item.id);
+    if (missing) await q.setItemsStatus(tx, item.creator_id, [item.id], 'unpublished');
+    return missing;
+  });
 }
 
 /** Whether deleting this file would leave its published item with nothing to give fans. */

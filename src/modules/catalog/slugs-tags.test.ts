@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { splitPreview, parseItemFields } from './item-input.ts';
+import { hasReadableText, parseItemFields, splitPreview } from './item-input.ts';
 import { slugify, uniqueSlug } from './slugs.ts';
 import { checkTagPath, parseTagList, tagAncestry } from './tags.ts';
 
@@ -56,4 +56,13 @@ test('text preview ends at the marker; no marker means no preview', () => {
   assert.deepEqual(splitPreview('all paid'), { preview: '', rest: 'all paid', hasMore: true });
   assert.equal(splitPreview('inline <!-- more --> is not a marker').hasMore, true);
   assert.equal(splitPreview('inline <!-- more --> is not a marker').preview, '');
+});
+
+test('a text is readable when its rendered page shows a reader something', () => {
+  const nothing = ['', ' \n\t ', '<!-- more -->', '&nbsp;', '<!-- a comment -->', '<br><p></p>', '&#8203;&zwnj;&ensp;', '<script>alert(1)</script>',
+    '\u3164', '\u2800', '---', '#', '![](x)', '\n<!-- more -->\n&nbsp; \u00a0'];
+  for (const body of nothing) assert.equal(hasReadableText(body), false, JSON.stringify(body));
+  for (const body of ['a', '1', '😀', '&amp;', 'free\n\n<!-- more -->\n\npaid', '<!-- more -->\n\nall paid', '`code`']) {
+    assert.equal(hasReadableText(body), true, JSON.stringify(body));
+  }
 });

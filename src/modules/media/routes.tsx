@@ -74,7 +74,7 @@ export function dashboardMediaRoutes(deps: Deps) {
     const item = await getOwnedItem(deps, viewer(c), itemId);
     const files = await listItemFileViews(deps, viewer(c).id, item.id);
     c.header('Cache-Control', 'no-store');
-    return c.html(<FilesList itemId={item.id} files={files} csrfToken={c.get('csrfToken')} />);
+    return c.html(<FilesList itemId={item.id} itemPublished={item.status === 'published'} files={files} csrfToken={c.get('csrfToken')} />);
   };
   const slotInput = (c: C) => {
     const target = c.req.query('target');
@@ -119,13 +119,14 @@ export function dashboardMediaRoutes(deps: Deps) {
     const { file, withdrawn } = await uploads.deleteFile(deps, viewer(c), c.req.param('id'));
     const formPage = formPageOf({ target: file.purpose, itemId: file.item_id ?? undefined, projectId: file.project_id ?? undefined });
     // Only the file list is swapped with htmx; an item that went off sale reloads the whole page
-    // so its status and the message show.
+    // so its status and the message show (HX-Refresh: a redirect to the same address with
+    // #files would only scroll).
     if (c.req.header('hx-request') && file.item_id && !withdrawn) return list(c, file.item_id);
     setFlash(c, deps.config, withdrawn ? 'info' : 'success', withdrawn
       ? `Deleted ${file.original_name}. It was the item's last file fans could get, so the item is unpublished: upload a file and publish it again.`
       : `Deleted ${file.original_name}.`);
     if (c.req.header('hx-request')) {
-      c.header('HX-Redirect', formPage);
+      c.header('HX-Refresh', 'true');
       return c.body(null, 204);
     }
     return c.redirect(formPage, 303);

@@ -20,11 +20,11 @@ export async function imageSlot(deps: Deps, viewer: Viewer, target: ImageTarget,
 }
 
 /** The item edit page's Files section, with the item's own cover. */
-export async function itemFilesSection(deps: Deps, viewer: Viewer, item: { id: string }, csrfToken: string) {
+export async function itemFilesSection(deps: Deps, viewer: Viewer, item: { id: string; status: string }, csrfToken: string) {
   const [files, limits, cover] = await Promise.all([
     listItemFileViews(deps, viewer.id, item.id), storageLimits(deps, viewer.id), imageSlot(deps, viewer, 'item_cover', { itemId: item.id }, csrfToken),
   ]);
-  return <FilesSection itemId={item.id} files={files} csrfToken={csrfToken} perFileBytes={limits?.perFileBytes ?? null} cover={cover} />;
+  return <FilesSection itemId={item.id} itemPublished={item.status === 'published'} files={files} csrfToken={csrfToken} perFileBytes={limits?.perFileBytes ?? null} cover={cover} />;
 }
 
 export async function projectTracks(deps: Deps, viewer: Viewer, projectId: string): Promise<TrackRow[]> {

@@ -15,6 +15,16 @@ export function insertItem(db: Executor, item: ItemInsert) {
 }
 
 /** An item with what its pages need: project, creator handle, and whether it is publicly visible. */
+/**
+ * Locks these items' rows until the transaction ends: publishing checks an item's content and
+ * changes its status under this lock, and so does taking an item off sale when its last file
+ * goes, so a publish racing a delete cannot leave a published item with nothing.
+ */
+export function lockItems(db: Executor, itemIds: string[]) {
+  if (!itemIds.length) return Promise.resolve([]);
+  return db.selectFrom('items').select(['id', 'type', 'status', 'creator_id']).where('id', 'in', itemIds).orderBy('id').forUpdate().execute();
+}
+
 export function findItem(db: Executor, itemId: string) {
   return db.selectFrom('items as i')
     .innerJoin('projects as p', 'p.id', 'i.project_id')

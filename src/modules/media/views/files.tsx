@@ -43,7 +43,7 @@ const STATE_LABELS: Record<MediaState, string> = {
 
 export const filesUrl = (itemId: string) => `/dashboard/items/${itemId}/files`;
 
-export function FilesSection(p: { itemId: string; files: FileView[]; csrfToken: string; perFileBytes: number | null; cover?: Child }) {
+export function FilesSection(p: { itemId: string; itemPublished: boolean; files: FileView[]; csrfToken: string; perFileBytes: number | null; cover?: Child }) {
   return (
     <section aria-labelledby="files" class="dash-section wizard-extra" id="files-section">
       <h2 id="files">Files</h2>
@@ -63,13 +63,14 @@ export function FilesSection(p: { itemId: string; files: FileView[]; csrfToken: 
           <div class="wizard-actions"><button type="submit" class="button button-secondary">Upload</button></div>
         </form>
       </div>
-      <FilesList itemId={p.itemId} files={p.files} csrfToken={p.csrfToken} />
+      <FilesList itemId={p.itemId} itemPublished={p.itemPublished} files={p.files} csrfToken={p.csrfToken} />
       <script src="/static/uploader.js" defer></script>
     </section>
   );
 }
 
-export function FilesList(p: { itemId: string; files: FileView[]; csrfToken: string }) {
+/** `itemPublished`: the delete dialog then says that deleting the last usable file unpublishes the item. */
+export function FilesList(p: { itemId: string; itemPublished: boolean; files: FileView[]; csrfToken: string }) {
   const pending = p.files.some((f) => !FINAL_STATES.includes(f.state));
   // Polls every 2 s only while something is still moving; an upload finishing asks for a
   // refresh with the "media-changed" event the uploader fires.
@@ -102,7 +103,7 @@ export function FilesList(p: { itemId: string; files: FileView[]; csrfToken: str
                   {FINAL_STATES.includes(f.state) ? (
                     <form method="post" action={`/dashboard/media/${f.id}/delete`} class="inline-form"
                       hx-post={`/dashboard/media/${f.id}/delete`} hx-target="#media-files" hx-swap="outerHTML"
-                      hx-confirm={`Delete ${f.original_name} and everything made from it?`} hx-vals='{"confirm": "yes"}'>
+                      hx-confirm={`Delete ${f.original_name} and everything made from it?${p.itemPublished ? ' If it is the only file fans can get from this item, the item is unpublished.' : ''}`} hx-vals='{"confirm": "yes"}'>
                       <CsrfField token={p.csrfToken} />
                       <button type="submit" class="link-button link-danger">Delete<span class="visually-hidden"> {f.original_name}</span></button>
                     </form>
