@@ -8,7 +8,7 @@ import { findCreator } from '../creators/index.ts';
 import { checkTitle, hasReadableText, parseItemFields, parseItemType } from './item-input.ts';
 import { isUuid } from './projects-service.ts';
 import * as q from './queries/items.ts';
-import { itemsWithUsableFile, textBodies } from './queries/media.ts';
+import { itemsWithUsableFile } from './queries/media.ts';
 import { findOwnedProject } from './queries/projects.ts';
 import type { ItemType, PublishStatus } from './tables.ts';
 import { tagAncestry } from './tags.ts';
@@ -80,7 +80,7 @@ const FILE_TYPES: ItemType[] = ['audio', 'video', 'download', 'image'];
  */
 export async function missingContent(deps: Deps, list: { id: string; type: ItemType }[], exceptFileId?: string) {
   const usable = await itemsWithUsableFile(deps.db, list.filter((i) => FILE_TYPES.includes(i.type)).map((i) => i.id), exceptFileId);
-  const readable = new Set((await textBodies(deps.db, list.filter((i) => i.type === 'text').map((i) => i.id)))
+  const readable = new Set((await q.textBodies(deps.db, list.filter((i) => i.type === 'text').map((i) => i.id)))
     .filter((t) => hasReadableText(t.body)).map((t) => t.id));
   const reasons = new Map<string, string>();
   for (const i of list) {

@@ -15,6 +15,12 @@ export function insertItem(db: Executor, item: ItemInsert) {
 }
 
 /** An item with what its pages need: project, creator handle, and whether it is publicly visible. */
+/** The bodies of those of these items that are texts (what publishing checks they hold). */
+export function textBodies(db: Executor, itemIds: string[]) {
+  if (!itemIds.length) return Promise.resolve([]);
+  return db.selectFrom('items').select(['id', 'body']).where('id', 'in', itemIds).where('type', '=', 'text').execute();
+}
+
 /**
  * Locks these items' rows until the transaction ends: publishing checks an item's content and
  * changes its status under this lock, and so does taking an item off sale when its last file

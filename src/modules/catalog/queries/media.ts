@@ -56,9 +56,3 @@ export async function itemsWithUsableFile(db: Executor, itemIds: string[], excep
     .execute();
   return new Set(rows.map((r) => r.item_id!));
 }
-
-/** The bodies of those of these items that are texts (what publishing checks they hold). */
-export function textBodies(db: Executor, itemIds: string[]) {
-  if (!itemIds.length) return Promise.resolve([]);
-  return db.selectFrom('items').select(['id', 'body']).where('id', 'in', itemIds).where('type', '=', 'text').execute();
-}
