@@ -40,7 +40,10 @@ test('onboarding refuses unknown tiers and currencies and changes nothing', asyn
 test('settings: profile, links and tier are saved; bad links and huge bios are refused', async () => {
   const creator = await signUpCreator(t);
   const c = creator.client;
-  await c.get('/dashboard/settings');
+  const page = await c.get('/dashboard/settings');
+  // Prices are never converted: the currency field says so before anyone changes it.
+  assert.match(page.html, /aria-describedby="f-currency-hint"/);
+  assert.match(page.html, /id="f-currency-hint">A change applies to what you price from now on: items and albums you have already priced keep their prices, in their currency\./);
   const ok = await c.post('/dashboard/settings', {
     display_name: 'Zoë 🎧 مرحبا', bio: 'I make **ambient** music.', links: 'Bandcamp https://example.bandcamp.com\nhttps://www.example.org/me',
     tier: 'small_files', currency: 'EUR',

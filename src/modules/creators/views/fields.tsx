@@ -31,11 +31,12 @@ export function TierChoice(p: { tiers: Tier[]; value: string; error?: string }) 
   );
 }
 
-export function CurrencySelect(p: { value: string; error?: string }) {
+export function CurrencySelect(p: { value: string; error?: string; hint?: string }) {
   return (
     <div class={p.error ? 'field field-invalid' : 'field'}>
       <label for="f-currency">Currency for your prices and payouts</label>
-      <select id="f-currency" name="currency" aria-invalid={p.error ? 'true' : undefined}>
+      {p.hint ? <p class="hint" id="f-currency-hint">{p.hint}</p> : null}
+      <select id="f-currency" name="currency" aria-invalid={p.error ? 'true' : undefined} aria-describedby={p.hint ? 'f-currency-hint' : undefined}>
         {SUPPORTED_CURRENCIES.map((code) => <option value={code} selected={code === p.value}>{code}</option>)}
       </select>
       {p.error ? <p class="field-error">{p.error}</p> : null}

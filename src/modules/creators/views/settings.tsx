@@ -28,7 +28,9 @@ export function SettingsPage(p: { csrfToken: string; username: string; tiers: Ti
           {p.errors.links ? <p class="field-error">{p.errors.links}</p> : null}
         </div>
         <TierChoice tiers={p.tiers} value={p.values.tier ?? 'basic'} error={p.errors.tier} />
-        <CurrencySelect value={p.values.currency ?? 'USD'} error={p.errors.currency} />
+        {/* Prices are stored with their currency and never converted: say so before a change. */}
+        <CurrencySelect value={p.values.currency ?? 'USD'} error={p.errors.currency}
+          hint="A change applies to what you price from now on: items and albums you have already priced keep their prices, in their currency." />
         <SubmitButton>Save</SubmitButton>
       </Form>
       {/* The media module's avatar uploader: its own form, outside the profile form. */}
