@@ -1,18 +1,14 @@
 // The dashboard in Debian's Chromium: the project wizard, then an item through every step with
 // htmx swapping steps in place (address bar following, validation errors shown in place), and
-// no console errors (a CSP violation would show up there). Screenshots go to the system temp
-// directory (set DASHBOARD_SCREENSHOTS to choose another), never into the repository.
+// no console errors (a CSP violation would show up there). Screenshots go to
+// artifacts/dashboard/ (git-ignored), as the journeys' do.
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, watchErrors } from '../../../test/support/browser.ts';
+import { launchBrowser, snap, watchErrors } from '../../../test/support/browser.ts';
 import { attachDemoFile, signUpCreator } from '../../../test/support/factories.ts';
 import { startTestServer, type RunningServer } from '../../../test/support/server.ts';
 
-const SHOTS = process.env.DASHBOARD_SCREENSHOTS ?? path.join(os.tmpdir(), 'makenot-dashboard-screens');
 let server: RunningServer;
 let browser: Browser;
 before(async () => {
@@ -24,10 +20,7 @@ after(async () => {
   await server?.close();
 });
 
-async function shot(page: Page, name: string) {
-  fs.mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-}
+const shot = (page: Page, name: string) => snap(page, 'dashboard', name);
 
 test('create a project and publish an item through the wizard, with htmx', async () => {
   const creator = await signUpCreator(server);
