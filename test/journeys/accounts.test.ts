@@ -1,21 +1,15 @@
 // Browser journey: sign up → read the verification mail in the dev mailbox → verify → log out
 // → log in → sign in on a second device → revoke it from the first.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { launchBrowser, openMail, snap, watchErrors } from '../support/browser.ts';
-import { startTestServer, type RunningServer } from '../support/server.ts';
+import { openMail, snap, watchErrors } from '../support/browser.ts';
+import { withServerAndBrowser } from '../support/journey.ts';
+import type { RunningServer } from '../support/server.ts';
 
 let server: RunningServer;
 let browser: Browser;
-before(async () => {
-  server = await startTestServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+withServerAndBrowser((s, b) => { server = s; browser = b; });
 
 test('sign up, verify by email, log out and in, revoke another device', async () => {
   const J = 'accounts';

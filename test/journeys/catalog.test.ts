@@ -4,23 +4,17 @@
 // finds the work through /discover (filtered by type), the tag pages, and /search with a
 // misspelt, accent-free query for an accented title. Screenshots land in artifacts/catalog/.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { attachDemoFile, viewerOf } from '../support/factories.ts';
-import { launchBrowser, signUp, snap, watchErrors } from '../support/browser.ts';
-import { startTestServer, type RunningServer } from '../support/server.ts';
+import { signUp, snap, watchErrors } from '../support/browser.ts';
+import { withServerAndBrowser } from '../support/journey.ts';
+import type { RunningServer } from '../support/server.ts';
 import { addItem, becomeCreator, completeItemWizard, createProject, type PriceKind } from '../support/wizards.ts';
 
 let server: RunningServer;
 let browser: Browser;
-before(async () => {
-  server = await startTestServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+withServerAndBrowser((s, b) => { server = s; browser = b; });
 
 const J = 'catalog';
 

@@ -1,22 +1,16 @@
 // Browser journey with the local test provider: a fan buys a text, pays on the TEST MODE
 // checkout page, finds it in the library and reads it; the creator refunds; access is gone.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { launchBrowser, logIn, snap, watchErrors } from '../support/browser.ts';
+import { logIn, snap, watchErrors } from '../support/browser.ts';
 import { publishedProject, signUpCreator, signUpUser } from '../support/factories.ts';
-import { startTestServer, type RunningServer } from '../support/server.ts';
+import { withServerAndBrowser } from '../support/journey.ts';
+import type { RunningServer } from '../support/server.ts';
 
 let server: RunningServer;
 let browser: Browser;
-before(async () => {
-  server = await startTestServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+withServerAndBrowser((s, b) => { server = s; browser = b; });
 
 test('a fan buys a text, reads it from the library; the creator refunds and access is gone', async () => {
   const J = 'commerce';

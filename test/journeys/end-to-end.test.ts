@@ -16,14 +16,15 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { after, before, beforeEach, test } from 'node:test';
+import { after, beforeEach, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { WESNOTH_MUSIC_DIR } from '../../src/modules/media/processing/fixtures.ts';
 import { DEMO_MEDIA_DIR } from '../../src/seed.ts';
-import { confirmEmail, launchBrowser, logIn, openMail, playerState, signUp, snap, waitForPlayer, watchErrors } from '../support/browser.ts';
+import { confirmEmail, logIn, openMail, playerState, signUp, snap, waitForPlayer, watchErrors } from '../support/browser.ts';
 import { readZip, rendition, sha256, storedObject } from '../support/downloads.ts';
 import { signUpUser, type TestUser } from '../support/factories.ts';
-import { startTestServer, type RunningServer } from '../support/server.ts';
+import { withServerAndBrowser } from '../support/journey.ts';
+import type { RunningServer } from '../support/server.ts';
 import { addItem, becomeCreator, completeItemWizard, createProject } from '../support/wizards.ts';
 
 const J = 'end-to-end';
@@ -49,13 +50,8 @@ beforeEach(() => { errors.length = 0; });
 const TEXT_PREVIEW = 'Notes written on the night ferry, for anyone.';
 const TEXT_PAID = 'What the harbour sounded like at four in the morning, for those who bought it.';
 
-before(async () => {
-  server = await startTestServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
+withServerAndBrowser((s, b) => { server = s; browser = b; });
+after(() => {
   fs.rmSync(scratch, { recursive: true, force: true });
 });
 

@@ -3,22 +3,16 @@
 // no console errors (a CSP violation would show up there). Screenshots go to
 // artifacts/dashboard/ (git-ignored), as the journeys' do.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, snap, watchErrors } from '../../../test/support/browser.ts';
+import { snap, watchErrors } from '../../../test/support/browser.ts';
 import { attachDemoFile, signUpCreator } from '../../../test/support/factories.ts';
-import { startTestServer, type RunningServer } from '../../../test/support/server.ts';
+import { withServerAndBrowser } from '../../../test/support/journey.ts';
+import type { RunningServer } from '../../../test/support/server.ts';
 
 let server: RunningServer;
 let browser: Browser;
-before(async () => {
-  server = await startTestServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+withServerAndBrowser((s, b) => { server = s; browser = b; });
 
 const shot = (page: Page, name: string) => snap(page, 'dashboard', name);
 
